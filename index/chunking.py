@@ -1,0 +1,159 @@
+"""Split a document's text into paragraphs and the headings above them.
+
+Rules (documented in the README):
+- Blank lines separate paragraphs; lines inside a paragraph are joined (hard wraps).
+- A text with no blank line at all has one paragraph per line (the seed's layout).
+- Headings are not paragraphs: markdown `#` lines, and in plain text a short line
+  without final punctuation that stands between ordinary paragraphs. A heading
+  becomes the `heading` of the paragraphs after it.
+- Paragraphs are numbered from 1 in reading order; headings take no number.
+- Paragraphs longer than MAX_PARAGRAPH_CHARS are cut at sentence ends so one
+  giant line cannot become one giant stored field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from index.documents import Paragraph
+
+MAX_HEADING_CHARS = 150
+MAX_HEADING_WORDS = 25
+MAX_PARAGRAPH_CHARS = 4000
+TITLE_WORDS = 10
+
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_SPACES = re.compile(r"\s+")
+_CLOSERS = "\"'”’»)]*_ \t"
+_FINAL_PUNCT = tuple(".!?,;:…")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+
+
+def normalise_newlines(text: str) -> str:
+    """Unify line endings and drop a byte-order mark."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def collapse(text: str) -> str:
+    """Join hard-wrapped lines and squeeze runs of whitespace."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def looks_like_heading(block: str) -> bool:
+    """A short single line with letters and no sentence-final punctuation."""
+    if "\n" in block.strip() or len(block) > MAX_HEADING_CHARS:
+        return False
+    stripped = block.strip().rstrip(_CLOSERS)
+    if not stripped or stripped.endswith(_FINAL_PUNCT):
+        return False
+    words = stripped.split()
+    return len(words) <= MAX_HEADING_WORDS and any(c.isalpha() for c in stripped)
+
+
+def split_blocks(text: str) -> list[str]:
+    """Blank-line separated blocks, or one block per line when there is no blank line."""
+    text = normalise_newlines(text).strip("\n")
+    if not text.strip():
+        return []
+    if _BLANK_LINE.search(text):
+        blocks = _BLANK_LINE.split(text)
+    else:
+        blocks = text.split("\n")
+    return [b for b in blocks if b.strip()]
+
+
+def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> Iterator[str]:
+    """Cut an over-long paragraph at sentence ends (or spaces) into pieces under `limit`."""
+    while len(text) > limit:
+        window = text[:limit]
+        cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
+        if cut < limit // 2:
+            space = window.rfind(" ")
+            cut = space + 1 if space > limit // 2 else limit
+        yield text[:cut].strip()
+        text = text[cut:].lstrip()
+    if text:
+        yield text
+
+
+def number(pieces: Iterable[tuple[str, str]]) -> list[Paragraph]:
+    """Turn (heading, text) pairs into numbered paragraphs, cutting over-long ones."""
+    out: list[Paragraph] = []
+    for heading, text in pieces:
+        for piece in split_long(text):
+            out.append(Paragraph(number=len(out) + 1, text=piece, heading=heading))
+    return out
+
+
+def chunk_plain(text: str, detect_headings: bool = True) -> tuple[str, list[Paragraph]]:
+    """Chunk plain text. Returns (title, paragraphs); title is "" when none is evident.
+
+    A first block that looks like a heading and is followed by more text is the
+    document's title (the BBC files' layout).
+    """
+    blocks = [collapse(b) for b in split_blocks(text)]
+    title = ""
+    if detect_headings and len(blocks) > 1 and looks_like_heading(blocks[0]):
+        title, blocks = blocks[0], blocks[1:]
+    candidate = [detect_headings and looks_like_heading(b) for b in blocks]
+    pieces: list[tuple[str, str]] = []
+    heading = ""
+    for i, block in enumerate(blocks):
+        prev_is_candidate = i > 0 and candidate[i - 1]
+        next_is_paragraph = i + 1 < len(blocks) and not candidate[i + 1]
+        if candidate[i] and next_is_paragraph and not prev_is_candidate:
+            heading = block
+            continue
+        pieces.append((heading, block))
+    return title, number(pieces)
+
+
+def chunk_markdown(text: str) -> tuple[str, list[Paragraph]]:
+    """Chunk markdown: `#` and setext headings set the heading; the first `# ` is the title."""
+    lines = normalise_newlines(text).split("\n")
+    title = ""
+    heading = ""
+    pieces: list[tuple[str, str]] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        block = collapse(" ".join(buffer))
+        buffer.clear()
+        if block:
+            pieces.append((heading, block))
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        atx = _MD_HEADING.match(line)
+        underline = _SETEXT.match(lines[i + 1]) if i + 1 < len(lines) else None
+        if atx or (underline and line.strip() and not buffer):
+            flush()
+            if atx:
+                level, name = len(atx.group(1)), collapse(atx.group(2))
+            else:
+                level, name = (1 if underline.group(1)[0] == "=" else 2), collapse(line)
+                i += 1  # the underline belongs to this heading
+            if level == 1 and not title and not pieces:
+                title = name
+            else:
+                heading = name
+        elif line.strip():
+            buffer.append(line)
+        else:
+            flush()
+        i += 1
+    flush()
+    return title, number(pieces)
+
+
+def fallback_title(paragraphs: list[Paragraph], words: int = TITLE_WORDS) -> str:
+    """A title made from the first words, for documents that carry none."""
+    if not paragraphs:
+        return ""
+    tokens = paragraphs[0].text.split()
+    head = " ".join(tokens[:words])
+    return head + ("…" if len(tokens) > words else "")

@@ -1,0 +1,69 @@
+"""Find the files to index under the paths a person gave.
+
+Hidden files and folders (".git", ".DS_Store") are left out, as ripgrep does.
+Symbolic links are followed only when their target stays inside the folder being
+indexed, so a link can never pull in (or loop through) files from elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file under an indexed root. `relpath` uses "/" on every platform."""
+
+    path: Path
+    relpath: str
+
+
+def _inside(target: Path, root: Path) -> bool:
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def walk(scope: Path, root: Path) -> Iterator[FoundFile]:
+    """Yield the files under `scope` (a file or folder inside `root`), sorted by path."""
+    real_root = root.resolve()
+    if scope.is_file():
+        yield FoundFile(scope, relative(scope, root))
+        return
+    seen_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(scope, followlinks=True):
+        here = Path(dirpath)
+        try:
+            st = here.stat()
+        except OSError:
+            dirnames[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
+            dirnames[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        kept = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name.startswith("."):
+                continue
+            if sub.is_symlink() and not _inside(sub.resolve(), real_root):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = here / name
+            if path.is_symlink() and not _inside(path.resolve(), real_root):
+                continue
+            yield FoundFile(path, relative(path, root))

@@ -1,0 +1,42 @@
+"""Format readers: one module per kind of file, chosen by file name suffix.
+
+A reader is `read(path, warn) -> Iterator[Document]`. Readers are imported only
+when a file of their kind turns up, so a parser library loads only when needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from index.documents import Document
+
+Reader = Callable[[Path, Callable[[str], None]], Iterator[Document]]
+
+# suffix -> "module:function" (module relative to this package)
+READERS: dict[str, str] = {
+    ".txt": "text:read_text",
+    ".text": "text:read_text",
+    ".md": "text:read_markdown",
+    ".markdown": "text:read_markdown",
+    ".jsonl": "records:read_jsonl",
+    ".jsonl.gz": "records:read_jsonl",
+    ".jsonl.xz": "records:read_jsonl",
+    ".ndjson": "records:read_jsonl",
+}
+
+
+def format_of(path: Path) -> str | None:
+    """The READERS key that applies to `path`, or None when we cannot read it."""
+    name = path.name.lower()
+    for suffix in sorted(READERS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return None
+
+
+def reader_for(fmt: str) -> Reader:
+    module_name, func = READERS[fmt].split(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return getattr(module, func)

@@ -1,0 +1,310 @@
+"""Index files and folders into a paragraph index, incrementally and in batches.
+
+The library entry point behind `search index`: `index_paths()`. A file is
+re-indexed only when its content hash changed; its old paragraphs are deleted in
+the same commit that adds the new ones, so no paragraph is ever duplicated. Work
+is committed in batches, and the manifest is updated after each commit, so a
+crash loses at most the batch in flight and the next run resumes from there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.decoding import Unsupported
+from index.discovery import FoundFile, walk
+from index.errors import SearchToolError
+from index.formats import format_of, reader_for
+from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
+from index.storage import ParagraphWriter, create_index, index_exists, open_index, remove_index
+
+# Files above this size are skipped: a reader holds a file's text in memory.
+# (JSON Lines files stream and have no limit.)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
+BATCH_PARAGRAPHS = 20_000
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class IndexReport:
+    """What one run did; the CLI prints it, tests assert on it."""
+
+    files_seen: int = 0
+    files_indexed: int = 0
+    unchanged: int = 0
+    documents: int = 0
+    paragraphs: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    total_documents: int = 0
+    total_paragraphs: int = 0
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+class _Batch:
+    """Pending Whoosh changes plus the manifest changes that must follow their commit."""
+
+    def __init__(self, ix, index_dir: Path, manifest: Manifest):
+        self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
+        self.writer: ParagraphWriter | None = None
+        self.recorded: list[tuple[FileEntry, int, int]] = []
+        self.forgotten: list[str] = []
+        self.paragraphs = 0
+
+    def w(self) -> ParagraphWriter:
+        if self.writer is None:
+            self.writer = ParagraphWriter(self.ix, self.index_dir)
+        return self.writer
+
+    def delete(self, key: str) -> None:
+        self.w().delete_file(key)
+        self.forgotten.append(key)
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer = None
+        if self.recorded:
+            self.manifest.record(self.recorded)
+        if self.forgotten:
+            recorded = {e.file_key for e, _, _ in self.recorded}
+            self.manifest.forget([k for k in self.forgotten if k not in recorded])
+        self.recorded, self.forgotten, self.paragraphs = [], [], 0
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+
+def _resolve_roots(
+    paths: Sequence[Path], manifest: Manifest, report: IndexReport, seeds: bool
+) -> tuple[list[tuple[Root, Path]], list[Root]]:
+    """Map each requested path to the root folder its files are keyed under.
+
+    A path inside an already indexed folder keeps that folder as its root, so the
+    same file is never indexed under two keys. A new folder that contains indexed
+    folders absorbs them: their entries are re-keyed under the new root.
+    """
+    roots = manifest.roots()
+    scopes: list[tuple[Root, Path]] = []
+    absorbed: list[Root] = []
+    for raw in paths:
+        path = Path(os.path.abspath(Path(raw).expanduser()))
+        if not os.path.lexists(path):
+            report.errors.append((str(raw), "no such file or directory"))
+            continue
+        if not (path.is_dir() or path.is_file()):
+            report.errors.append((str(raw), "not a regular file or folder"))
+            continue
+        base = path if path.is_dir() else path.parent
+        root = next((r for r in roots if _under(base, r.path)), None)
+        if root is None:
+            inner = [r for r in roots if _under(r.path, base)]
+            absorbed.extend(inner)
+            roots = [r for r in roots if r not in inner]
+            root = manifest.add_root(base, seeds=seeds)
+            roots.append(root)
+        scopes.append((root, path))
+    return scopes, absorbed
+
+
+def index_paths(
+    paths: Sequence[Path | str],
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    prune: bool = True,
+    prune_everywhere: bool = False,
+    seeds: bool = False,
+    progress: ProgressFn | None = None,
+    batch_paragraphs: int = BATCH_PARAGRAPHS,
+) -> IndexReport:
+    """Add or update `paths` in the index at `index_dir`, creating it if needed.
+
+    prune: forget files that vanished from folders given again (the default).
+    prune_everywhere: also forget vanished files under every other indexed folder.
+    seeds: mark these paths as the bundled sample corpus (dropped once the user
+    indexes their own files into the same index).
+    """
+    started = time.perf_counter()
+    report = IndexReport()
+    index_dir = Path(index_dir)
+    if rebuild:
+        remove_index(index_dir)
+    ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+    with Manifest(index_dir) as manifest:
+        batch = _Batch(ix, index_dir, manifest)
+        try:
+            _run(
+                paths,
+                manifest,
+                batch,
+                report,
+                prune,
+                prune_everywhere,
+                seeds,
+                progress,
+                batch_paragraphs,
+            )
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        report.total_documents, report.total_paragraphs = manifest.totals()[1:]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(
+    paths, manifest, batch, report, prune, prune_everywhere, seeds, progress, batch_paragraphs
+) -> None:
+    existing = manifest.files()
+    scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
+    chosen = {root.id for root, _ in scopes}
+
+    dropped: list[Root] = list(absorbed)
+    if not seeds and scopes:
+        old_seeds = [r for r in manifest.roots() if r.seeds and r.id not in chosen]
+        if old_seeds:
+            dropped.extend(old_seeds)
+            report.notes.append(
+                "removed the bundled sample documents from this index now that it holds yours"
+            )
+    for root in dropped:
+        for key, entry in existing.items():
+            if entry.root_id == root.id:
+                batch.delete(key)
+                report.removed += 1
+
+    tasks: dict[str, tuple[Root, FoundFile]] = {}
+    for root, scope in scopes:
+        try:
+            for found in walk(scope, root.path):
+                tasks.setdefault(file_key(root.id, found.relpath), (root, found))
+        except OSError as exc:
+            report.errors.append((display_path(scope), exc.strerror or str(exc)))
+
+    total = len(tasks)
+    for done, (key, (root, found)) in enumerate(tasks.items()):
+        if progress:
+            progress(done, total, found.relpath)
+        report.files_seen += 1
+        _index_file(key, root, found, existing.get(key), batch, report)
+        if batch.paragraphs >= batch_paragraphs:
+            batch.commit()
+    if progress:
+        progress(total, total, "")
+
+    gone: set[str] = set()
+    if prune:
+        for root, scope in scopes:
+            if scope.is_dir():
+                prefix = "" if scope == root.path else scope.relative_to(root.path).as_posix() + "/"
+                gone.update(
+                    k
+                    for k, e in existing.items()
+                    if e.root_id == root.id and e.relpath.startswith(prefix) and k not in tasks
+                )
+    if prune_everywhere:
+        paths_of = {r.id: r.path for r in manifest.roots()}
+        gone.update(
+            k
+            for k, e in existing.items()
+            if e.root_id in paths_of and not os.path.lexists(paths_of[e.root_id] / e.relpath)
+        )
+    for key in sorted(gone - set(batch.forgotten)):
+        batch.delete(key)
+        report.removed += 1
+    batch.commit()
+    for root in dropped:
+        manifest.remove_root(root.id)
+
+
+def _index_file(
+    key: str,
+    root: Root,
+    found: FoundFile,
+    old: FileEntry | None,
+    batch: _Batch,
+    report: IndexReport,
+) -> None:
+    """Index one file into the current batch, or count why not."""
+    shown = display_path(found.path)
+    fmt = format_of(found.path)
+    if fmt is None:
+        report.skipped.append((shown, "unsupported format"))
+        return
+    try:
+        st = found.path.stat()
+        if st.st_size > MAX_FILE_BYTES and fmt not in STREAMING_FORMATS:
+            raise Unsupported(f"larger than {MAX_FILE_BYTES >> 20} MiB")
+        digest = file_digest(found.path)
+        if old is not None and old.digest == digest:
+            report.unchanged += 1
+            return
+        warnings: list[str] = []
+        documents = reader_for(fmt)(found.path, warnings.append)
+        first = next(documents, None)  # read errors surface here, before any delete
+    except Unsupported as exc:
+        report.skipped.append((shown, str(exc)))
+        if old is not None:  # it held text before; it holds none now
+            batch.delete(key)
+            report.removed += 1
+        return
+    except (OSError, SearchToolError, ValueError, EOFError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        report.errors.append((shown, reason))
+        return
+
+    batch.delete(key)
+    docs = paragraphs = 0
+    try:
+        doc = first
+        while doc is not None:
+            if not doc.doc_id:
+                doc.doc_id = found.relpath
+            paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
+            docs += 1
+            doc = next(documents, None)
+    except (OSError, SearchToolError, ValueError, EOFError) as exc:
+        # Part of the file went in; leave it out of the manifest so the next run redoes it.
+        report.errors.append((shown, f"stopped part-way: {exc}"))
+        return
+    finally:
+        report.warnings.extend((shown, w) for w in warnings)
+    if docs == 0:
+        report.skipped.append((shown, "no text"))
+        return
+    batch.recorded.append(
+        (
+            FileEntry(key, root.id, found.relpath, digest, docs, paragraphs),
+            st.st_size,
+            st.st_mtime_ns,
+        )
+    )
+    batch.paragraphs += paragraphs
+    report.files_indexed += 1
+    report.documents += docs
+    report.paragraphs += paragraphs

@@ -1,0 +1,153 @@
+"""Incremental bookkeeping: which files are in the index, and with what content.
+
+Kept in SQLite beside the Whoosh files. The manifest is only ever updated *after*
+the Whoosh commit it describes, so after a crash it can lag the index but never
+run ahead of it: a lagging entry only makes the next run redo that file, and since
+a file's paragraphs are always deleted before they are re-added, redoing it can
+never duplicate a paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS roots (
+    id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE, seeds INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS files (
+    file_key TEXT PRIMARY KEY, root_id TEXT NOT NULL, relpath TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL,
+    documents INTEGER NOT NULL, paragraphs INTEGER NOT NULL, indexed_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_root ON files (root_id, relpath);
+"""
+
+
+def root_id_for(path: Path) -> str:
+    """A short stable id for a root folder, so paragraphs never store absolute paths."""
+    return hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+
+
+def file_key(root_id: str, relpath: str) -> str:
+    return f"{root_id}/{relpath}"
+
+
+def file_digest(path: Path) -> str:
+    """Content hash: a touched file keeps its digest, an edited one never does."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Root:
+    id: str
+    path: Path
+    seeds: bool
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    file_key: str
+    root_id: str
+    relpath: str
+    digest: str
+    documents: int
+    paragraphs: int
+
+
+class Manifest:
+    """A thin wrapper over the SQLite file; every method commits its own change."""
+
+    def __init__(self, index_dir: Path):
+        self.db = sqlite3.connect(index_dir / MANIFEST_NAME, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Manifest:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # meta
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # roots
+    def roots(self) -> list[Root]:
+        rows = self.db.execute("SELECT id, path, seeds FROM roots ORDER BY path")
+        return [Root(r[0], Path(r[1]), bool(r[2])) for r in rows]
+
+    def add_root(self, path: Path, seeds: bool = False) -> Root:
+        root = Root(root_id_for(path), path, seeds)
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO roots VALUES (?, ?, ?)", (root.id, str(path), int(seeds))
+            )
+        return root
+
+    def remove_root(self, root_id: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+
+    # files
+    def files(self, root_id: str | None = None) -> dict[str, FileEntry]:
+        sql = "SELECT file_key, root_id, relpath, digest, documents, paragraphs FROM files"
+        rows = (
+            self.db.execute(sql + " WHERE root_id = ?", (root_id,))
+            if root_id
+            else self.db.execute(sql)
+        )
+        return {r[0]: FileEntry(*r) for r in rows}
+
+    def record(self, entries: list[tuple[FileEntry, int, int]]) -> None:
+        """Store (entry, size, mtime_ns) for files whose paragraphs were just committed."""
+        now = time.time()
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.file_key,
+                        e.root_id,
+                        e.relpath,
+                        size,
+                        mtime,
+                        e.digest,
+                        e.documents,
+                        e.paragraphs,
+                        now,
+                    )
+                    for e, size, mtime in entries
+                ],
+            )
+
+    def forget(self, file_keys: list[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM files WHERE file_key = ?", [(k,) for k in file_keys])
+
+    def totals(self) -> tuple[int, int, int]:
+        """(files, documents, paragraphs) as last committed."""
+        row = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(documents), 0), COALESCE(SUM(paragraphs), 0) FROM files"
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])

@@ -1,0 +1,5 @@
+"""`python -m search` is the same as the `search` command."""
+
+from search.cli import main
+
+raise SystemExit(main())
