@@ -15,7 +15,7 @@ from index.errors import SearchToolError
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("index",)
+SUBCOMMANDS = ("index", "tui")
 
 
 def warn(message: str) -> None:
@@ -33,7 +33,8 @@ def query_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
         description="Find paragraphs in your documents. Several words mean all of them.",
-        epilog="Other commands: 'search index PATH...' adds or updates documents. "
+        epilog="Other commands: 'search index PATH...' adds or updates documents; "
+        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
         'Query syntax: words (AND), OR, NOT/-word, "a phrase", "a phrase"~3, '
         "field:value (title, heading, path, source, date...), cease*, ceasfire~.",
     )
@@ -105,6 +106,19 @@ def index_parser() -> argparse.ArgumentParser:
     return p
 
 
+def tui_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=f"{PROG} tui",
+        description="Search as you type in a terminal app, and read hits in their document.",
+    )
+    p.add_argument("query", nargs="*", help="a query to start with")
+    p.add_argument("--index", metavar="DIR", help="index folder (as for a query)")
+    p.add_argument(
+        "-n", "--limit", type=int, default=50, metavar="N", help="show at most N hits (default 50)"
+    )
+    return p
+
+
 def use_color(choice: str, stream) -> bool:
     if choice == "always":
         return True
@@ -118,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "index":
             return run_index(index_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "tui":
+            args = tui_parser().parse_args(argv[1:])
+            return run_tui(" ".join(args.query), args.index, args.limit)
         return run_query(query_parser().parse_args(argv))
     except SearchToolError as exc:
         warn(str(exc))
@@ -134,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
 def run_query(args: argparse.Namespace) -> int:
     text = " ".join([*args.query, *args.explicit]).strip()
     if not text:
-        warn("no query given; usage: search QUERY... | search index PATH... (see --help)")
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return run_tui("", args.index, 50)
+        warn(
+            "no query given; usage: search QUERY... | search index PATH... | "
+            "search tui [QUERY...] (see --help)"
+        )
         return EXIT_ERROR
     if args.limit < 0:
         warn("--limit must be 0 or more")
@@ -178,6 +200,19 @@ def run_query(args: argparse.Namespace) -> int:
             f"{'es' * (result.total == 1)}, {shown} shown, {result.elapsed_ms:.0f} ms"
         )
     return EXIT_FOUND if result.total else EXIT_NOT_FOUND
+
+
+def run_tui(query: str, index_option: str | None, limit: int) -> int:
+    """The terminal app; it needs a terminal on both ends."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        warn("'search tui' needs a terminal; for scripts use: search QUERY...")
+        return EXIT_ERROR
+    if limit < 1:
+        warn("--limit must be 1 or more")
+        return EXIT_ERROR
+    from search.tui import run_app
+
+    return run_app(query, index_option, limit)
 
 
 def run_index(args: argparse.Namespace) -> int:

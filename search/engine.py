@@ -7,6 +7,7 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,10 @@ from whoosh import query as wq
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
 from search.highlight import Span, match_spans
-from search.query import ParsedQuery, parse, phrases, positive, relax
+from search.query import EmptyQuery, ParsedQuery, parse, phrases, positive, relax
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 ALL_WORDS = "all"
 ANY_WORD = "any"
@@ -149,28 +153,100 @@ class Engine:
 
     def _hits(self, q: wq.Query, results) -> list[Hit]:
         terms, phrase_list = self.highlight_terms(q)
-        hits = []
-        for rank, r in enumerate(results, 1):
-            f = r.fields()
-            text = f.get("text", "")
-            title = f.get("title", "")
-            hits.append(
-                Hit(
-                    rank=rank,
-                    score=float(r.score or 0.0),
-                    doc_id=f.get("doc_id", ""),
-                    path=f.get("path", ""),
-                    title=title,
-                    heading=f.get("heading", ""),
-                    paragraph=int(f.get("paragraph", 0)),
-                    text=text,
-                    highlights=match_spans(text, self.analyzer, terms, phrase_list),
-                    title_highlights=match_spans(title, self.analyzer, terms, phrase_list),
-                    date=f.get("date"),
-                    source=f.get("source", ""),
-                    page=f.get("page"),
-                    file_key=f.get("file_key", ""),
-                    root=f.get("root", ""),
-                )
-            )
-        return hits
+        return [
+            self._hit(rank, float(r.score or 0.0), r.fields(), terms, phrase_list)
+            for rank, r in enumerate(results, 1)
+        ]
+
+    def _hit(self, rank: int, score: float, f: dict, terms, phrase_list) -> Hit:
+        text = f.get("text", "")
+        title = f.get("title", "")
+        return Hit(
+            rank=rank,
+            score=score,
+            doc_id=f.get("doc_id", ""),
+            path=f.get("path", ""),
+            title=title,
+            heading=f.get("heading", ""),
+            paragraph=int(f.get("paragraph", 0)),
+            text=text,
+            highlights=match_spans(text, self.analyzer, terms, phrase_list),
+            title_highlights=match_spans(title, self.analyzer, terms, phrase_list),
+            date=f.get("date"),
+            source=f.get("source", ""),
+            page=f.get("page"),
+            file_key=f.get("file_key", ""),
+            root=f.get("root", ""),
+        )
+
+    # reading (the TUI's document view and did-you-mean)
+    def document(
+        self, file_key: str, doc_id: str, query: str = "", mode: str = ALL_WORDS
+    ) -> list[Hit]:
+        """Every paragraph of one document, in order, with `query`'s words highlighted
+        as a search in `mode` would highlight them (rank = position in the document)."""
+        terms: set[str] = set()
+        phrase_list: list[tuple[list[str], int]] = []
+        if query.strip():
+            try:
+                q: wq.Query | None = self.parse(query).query
+            except EmptyQuery:
+                q = None
+            if q is not None and mode == ANY_WORD:
+                q = relax(q) or q
+            if q is not None:
+                terms, phrase_list = self.highlight_terms(q)
+        keys = {"file_key": file_key, "doc_id": doc_id} if doc_id else {"file_key": file_key}
+        found = sorted(self.searcher.documents(**keys), key=lambda f: f.get("paragraph", 0))
+        return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
+
+    def suggest(self, text: str) -> str | None:
+        """A did-you-mean for `text`: each word the index lacks replaced by the closest
+        indexed word, spelled as it appears in a paragraph (never a bare stem)."""
+        searcher = self.searcher
+        reader = searcher.reader()
+        corrector = searcher.corrector("text")
+        changed = False
+
+        def fix(m: re.Match) -> str:
+            nonlocal changed
+            word = m.group(0)
+            around = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+            if word.upper() in _OPERATORS or set(around) & set(":~*"):
+                return word  # an operator, a field name or value, a fuzzy or wildcard term
+            stems = [t.text for t in self.analyzer(word)]
+            if len(stems) != 1 or reader.doc_frequency("text", stems[0]):
+                return word
+            # Whoosh ranks candidates by frequency; a person expects the closest spelling.
+            candidates = [self._surface(c) for c in corrector.suggest(stems[0], limit=8, prefix=1)]
+            real = [c for c in candidates if c]
+            if not real:
+                return word
+            changed = True
+            return min(real, key=lambda c: edit_distance(word.lower(), c))
+
+        suggestion = _WORD.sub(fix, text)
+        return suggestion if changed else None
+
+    def _surface(self, stem: str) -> str | None:
+        """A real word of the index whose stem is `stem`, lowercased, from a stored paragraph."""
+        results = self.searcher.search(wq.Term("text", stem), limit=1)
+        if results.is_empty():
+            return None
+        text = results[0].get("text", "")
+        for token in self.analyzer(text, chars=True, mode="index"):
+            if token.text == stem:
+                word = text[token.startchar : token.endchar].lower()
+                return re.sub(r"['’]s$", "", word)
+        return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, for ordering spelling suggestions."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,106 @@
+"""The Textual app: holds the open index, the query history and app-wide actions
+(quit, help, copy a citation, open a source file)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+from textual.app import App, SuspendNotSupported
+from textual.binding import Binding
+
+from search.engine import Hit
+from search.tui.citation import citation
+from search.tui.history import QueryHistory, default_history_path
+from search.tui.library import Library
+from search.tui.screens.help import HelpScreen
+from search.tui.screens.search import SearchScreen
+
+_DEFAULT = object()
+
+
+def viewer_command(path: Path) -> list[str] | None:
+    """$EDITOR, else $PAGER, else less: the program `o` opens a source file with."""
+    for name in ("EDITOR", "VISUAL", "PAGER"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return [*shlex.split(value), str(path)]
+    for fallback in ("less", "more"):
+        if shutil.which(fallback):
+            return [fallback, str(path)]
+    return None
+
+
+class SearchApp(App[None]):
+    """Search as you type over one open index."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "search"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        index_option: str | None = None,
+        query: str = "",
+        limit: int = 50,
+        history_path: Path | None | object = _DEFAULT,
+        show_timing: bool = True,
+    ) -> None:
+        super().__init__()
+        self.index_option = index_option
+        self.initial_query = query
+        self.limit = limit
+        self.show_timing = show_timing  # off in snapshot tests: timings are not stable
+        path = default_history_path() if history_path is _DEFAULT else history_path
+        self.history = QueryHistory(path)  # type: ignore[arg-type]
+        self.library: Library | None = None
+        self.error = ""
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.initial_query))
+
+    def on_unmount(self) -> None:
+        if self.library is not None:
+            self.library.close()
+
+    def fail(self, error: str) -> None:
+        """Leave with a one-line error (printed by the CLI after the screen is restored)."""
+        self.error = error
+        self.exit(return_code=2)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def copy_citation(self, hit: Hit) -> None:
+        self.copy_to_clipboard(citation(hit))
+        self.notify(f"Copied a citation of ¶{hit.paragraph} of {hit.title or hit.path!r}")
+
+    def open_source(self, hit: Hit) -> None:
+        """Open the file `hit` came from in $EDITOR/$PAGER, suspending the app meanwhile."""
+        if self.library is None:
+            return
+        path = self.library.source_path(hit)
+        if path is None or not path.exists():
+            self.notify(f"The source file is gone: {path or hit.path}", severity="error")
+            return
+        command = viewer_command(path)
+        if command is None:
+            self.notify(f"Set $EDITOR or $PAGER to open {path}", severity="warning")
+            return
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify(f"Cannot hand the terminal over here; the file is {path}")
+        except OSError as exc:
+            self.notify(f"Could not run {command[0]}: {exc}", severity="error")

@@ -1,0 +1,221 @@
+"""The main screen: query box, ranked hits, a preview of the selected hit's document,
+the status line. Searches run in a worker thread, debounced, newest wins."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, ProgressBar
+from textual.worker import get_current_worker
+
+from search.engine import Hit
+from search.tui.library import Library
+from search.tui.messages import (
+    DocumentLoaded,
+    IndexProgress,
+    LibraryFailed,
+    LibraryOpened,
+    SearchDone,
+    SearchOutcome,
+)
+from search.tui.screens.document import DocumentScreen
+from search.tui.widgets.document import DocumentView
+from search.tui.widgets.query_input import QueryInput
+from search.tui.widgets.results import ResultList
+from search.tui.widgets.status import StatusLine, status_text
+
+DEBOUNCE_SECONDS = 0.15
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_query", "Query"),
+        Binding("escape", "focus_query", "Query", show=False),
+        Binding("y", "copy", "Copy citation"),
+        Binding("o", "open_source", "Open file"),
+        Binding("f2", "accept_suggestion", "Did you mean", show=False),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        self.outcome: SearchOutcome | None = None
+        self._seq = 0  # the newest search asked for; older results are dropped
+        self._preview_seq = 0
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield QueryInput(
+            self.app.history,
+            value=self.initial_query,
+            placeholder='Search… (words, "phrases", OR, -word, title:…; F1 for help)',
+            id="query",
+        )
+        yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="opening")
+        with Horizontal(id="body"):
+            yield ResultList(id="results")
+            yield DocumentView(id="preview")
+        yield StatusLine("Opening the index…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QueryInput).focus()
+        if self.app.library is None:
+            self.open_library()
+        else:
+            self._library_ready()
+
+    # opening the index (building the default one from the seeds on first use)
+    @work(thread=True, exclusive=True, group="open")
+    def open_library(self) -> None:
+        from index.errors import SearchToolError
+
+        try:
+            library = Library.open(self.app.index_option, self._progress)
+        except SearchToolError as exc:
+            self.post_message(LibraryFailed(str(exc)))
+            return
+        self.post_message(LibraryOpened(library))
+
+    def _progress(self, text: str) -> None:
+        self.post_message(IndexProgress(text))
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.query_one(StatusLine).update(message.text + " …")
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self.app.fail(message.error)
+
+    def on_library_opened(self, message: LibraryOpened) -> None:
+        self.app.library = message.library
+        self._library_ready()
+
+    def _library_ready(self) -> None:
+        self.query_one("#opening").display = False
+        self.info = self.app.library.info()
+        self._show_status()
+        if self.query_one(QueryInput).value.strip():
+            self.start_search(self.query_one(QueryInput).value)
+
+    # searching
+    @on(Input.Changed, "#query")
+    def query_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self.app.library is None:
+            return  # searched once the index is open
+        value = event.value
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self.start_search(value))
+
+    @on(Input.Submitted, "#query")
+    def query_submitted(self, event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.history.add(event.value)
+        if self.app.library is not None:
+            self.start_search(event.value)
+        results = self.query_one(ResultList)
+        if results.hits:
+            results.focus()
+
+    def start_search(self, text: str) -> None:
+        self._seq += 1
+        if not text.strip():
+            self.outcome = None
+            self.query_one(ResultList).show_hits([])
+            self.query_one(DocumentView).clear()
+            self._show_status()
+            return
+        self.run_search(self._seq, text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, seq: int, text: str) -> None:
+        from search.query import EmptyQuery
+
+        outcome = SearchOutcome(seq, text)
+        try:
+            outcome.result = self.app.library.search(text, self.app.limit)
+        except EmptyQuery as exc:
+            outcome.error = str(exc)
+        except Exception as exc:  # a damaged or vanished index: say so, keep the app
+            outcome.error = f"search failed: {exc}"
+        worker = get_current_worker()
+        if outcome.result is not None and not outcome.result.hits and not worker.is_cancelled:
+            outcome.suggestion = self.app.library.suggest(text)
+        self.post_message(SearchDone(outcome))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        outcome = message.outcome
+        if outcome.seq != self._seq:
+            return  # a newer search was asked for meanwhile
+        self.outcome = outcome
+        results = self.query_one(ResultList)
+        results.show_hits(outcome.result.hits if outcome.result is not None else [])
+        if not results.hits:
+            self.query_one(DocumentView).clear()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        text = status_text(self.outcome, getattr(self, "info", None), self.app.show_timing)
+        self.query_one(StatusLine).update(text)
+
+    # the preview of the highlighted hit
+    @on(OptionList.OptionHighlighted, "#results")
+    def hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        hit = self.query_one(ResultList).hit_for(event.option)
+        if hit is not None and self.outcome is not None and self.outcome.result is not None:
+            self._preview_seq += 1
+            self.load_preview(self._preview_seq, hit, self.outcome.query, self.outcome.result.mode)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def load_preview(self, seq: int, hit: Hit, query: str, mode: str) -> None:
+        paragraphs = self.app.library.document(hit, query, mode)
+        self.post_message(DocumentLoaded(hit, paragraphs, seq))
+
+    async def on_document_loaded(self, message: DocumentLoaded) -> None:
+        if message.seq == self._preview_seq:
+            view = self.query_one(DocumentView)
+            await view.show(message.hit, message.paragraphs or [message.hit])
+
+    # opening a hit
+    @on(OptionList.OptionSelected, "#results")
+    def hit_selected(self, event: OptionList.OptionSelected) -> None:
+        hit = self.query_one(ResultList).hit_for(event.option)
+        if hit is None or self.outcome is None or self.outcome.result is None:
+            return
+        self.app.history.add(self.outcome.query)
+        self.app.push_screen(DocumentScreen(hit, self.outcome.query, self.outcome.result.mode))
+
+    @on(QueryInput.LeaveDown)
+    def leave_down(self) -> None:
+        results = self.query_one(ResultList)
+        if results.hits:
+            results.focus()
+
+    @on(ResultList.LeaveUp)
+    def leave_up(self) -> None:
+        self.action_focus_query()
+
+    def action_focus_query(self) -> None:
+        self.query_one(QueryInput).focus()
+
+    def action_copy(self) -> None:
+        hit = self.query_one(ResultList).selected_hit
+        if hit is not None:
+            self.app.copy_citation(hit)
+
+    def action_open_source(self) -> None:
+        hit = self.query_one(ResultList).selected_hit
+        if hit is not None:
+            self.app.open_source(hit)
+
+    def action_accept_suggestion(self) -> None:
+        if self.outcome is not None and self.outcome.suggestion:
+            query = self.query_one(QueryInput)
+            query.value = self.outcome.suggestion
+            query.cursor_position = len(query.value)
+            query.focus()

@@ -1,0 +1,83 @@
+"""The ranked hits: title, paragraph number, heading and highlighted fragment each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from search.engine import Hit
+from search.highlight import fragment
+from search.render import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
+
+FRAGMENT_CHARS = 240
+
+
+def hit_prompt(hit: Hit) -> Text:
+    """Three lines for one hit, highlighted exactly as the one-shot command does."""
+    prompt = Text(f"{hit.rank}. ", style="dim")
+    prompt.append_text(styled_text(hit.title or hit.path, hit.title_highlights, TITLE_STYLE))
+    prompt.append("\n")
+    prompt.append(f"¶{hit.paragraph}", style=PATH_STYLE)
+    if hit.heading:
+        prompt.append("  § ", style="dim")
+        prompt.append(hit.heading, style=HEADING_STYLE)
+    details = [d for d in (hit.source, hit.date.strftime("%Y-%m-%d") if hit.date else "") if d]
+    if details:
+        prompt.append("  · " + " · ".join(details), style="dim")
+    prompt.append("\n")
+    text, spans = fragment(hit.text, hit.highlights, FRAGMENT_CHARS)
+    prompt.append_text(styled_text(text, spans))
+    return prompt
+
+
+class ResultList(OptionList):
+    """An OptionList of hits. A click selects (and previews); enter or a double click opens."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next", show=False),
+        Binding("k", "cursor_up", "Previous", show=False),
+    ]
+
+    class LeaveUp(Message):
+        """Up was pressed on the first hit: the query box should take focus."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.hits: list[Hit] = []
+
+    def show_hits(self, hits: list[Hit]) -> None:
+        self.hits = list(hits)
+        options: list[Option | None] = []
+        for i, hit in enumerate(self.hits):
+            if i:
+                options.append(None)  # a separator line between hits
+            options.append(Option(hit_prompt(hit), id=str(i)))
+        self.set_options(options)
+        if self.hits:
+            self.highlighted = 0
+
+    def hit_for(self, option: Option) -> Hit | None:
+        return self.hits[int(option.id)] if option.id is not None else None
+
+    @property
+    def selected_hit(self) -> Hit | None:
+        option = self.highlighted_option
+        return self.hit_for(option) if option is not None else None
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted in (None, 0):
+            self.post_message(self.LeaveUp())
+            return
+        super().action_cursor_up()
+
+    async def _on_click(self, event: events.Click) -> None:
+        clicked = event.style.meta.get("option")
+        if clicked is None or self._options[clicked].disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
