@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from search.engine import ALL_WORDS, Hit
 from search.tui.messages import DocumentLoaded
-from search.tui.widgets.document import DocumentView
+from search.tui.widgets.document import DocumentView, header_text
 
 
 class DocumentScreen(Screen[None]):
@@ -27,6 +27,7 @@ class DocumentScreen(Screen[None]):
         self.hit, self.query_text, self.mode = hit, query, mode
 
     def compose(self) -> ComposeResult:
+        yield Static(header_text(self.hit), id="doc-title")
         yield DocumentView(id="document")
         yield Static("Loading the document…", id="doc-status")
         yield Footer()

@@ -14,6 +14,7 @@ CURRENT_MATCH_STYLE = "reverse bold"
 # A document longer than this is shown as a window around the hit paragraph, so a
 # whole book never turns into thousands of widgets.
 MAX_PARAGRAPHS = 400
+CONTEXT_LINES = 3  # lines of the paragraph before the hit kept in view above it
 
 
 def paragraph_text(para: Hit, show_heading: bool, current: int | None = None) -> Text:
@@ -93,10 +94,19 @@ class DocumentView(VerticalScroll):
     def hit_block(self) -> ParagraphBlock | None:
         return next((b for b in self.blocks if b.has_class("hit")), None)
 
-    def scroll_to_hit(self) -> None:
+    def scroll_to_hit(self, settle: int = 4) -> None:
+        """Put the hit paragraph near the top, a few lines of the one before above it.
+
+        Paragraph heights are only known once laid out, so this runs again on the
+        next few refreshes until the position stops moving."""
         block = self.hit_block
-        if block is not None:
-            self.scroll_to_widget(block, animate=False, top=True)
+        if block is None:
+            return
+        target = max(0, block.virtual_region.y - CONTEXT_LINES)
+        if target != round(self.scroll_y) or block.virtual_region.height == 0:
+            self.scroll_to(y=target, animate=False, immediate=True)
+        if settle:
+            self.call_after_refresh(self.scroll_to_hit, settle - 1)
 
     def clear(self) -> None:
         self.hit, self.paragraphs, self.blocks, self.matches = None, [], [], []

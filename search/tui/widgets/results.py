@@ -18,7 +18,8 @@ FRAGMENT_CHARS = 240
 
 def hit_prompt(hit: Hit) -> Text:
     """Three lines for one hit, highlighted exactly as the one-shot command does."""
-    prompt = Text(f"{hit.rank}. ", style="dim")
+    prompt = Text()
+    prompt.append(f"{hit.rank}. ", style="dim")
     prompt.append_text(styled_text(hit.title or hit.path, hit.title_highlights, TITLE_STYLE))
     prompt.append("\n")
     prompt.append(f"¶{hit.paragraph}", style=PATH_STYLE)
