@@ -103,3 +103,13 @@ def test_status_line_says_what_happened(engine):
     assert "Did you mean zebra?" in status_text(none, info).plain
     failed = SearchOutcome(4, "the", error="the query has only common words")
     assert status_text(failed, info).plain.startswith("the query has only common words")
+
+
+def test_status_offers_a_spelling_when_only_some_words_matched(engine):
+    info = IndexInfo("seeds-index", Path("/x"), 1, 7)
+    result = engine.search("ceasfire moscow")
+    assert result.mode == ANY_WORD
+    outcome = SearchOutcome(1, "ceasfire moscow", result=result)
+    outcome.suggestion = engine.suggest("ceasfire moscow")
+    assert outcome.suggestion == "ceasefire moscow"
+    assert "did you mean ceasefire moscow? (F2)" in status_text(outcome, info).plain

@@ -28,7 +28,7 @@ class DocumentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.hit), id="doc-title")
-        yield DocumentView(id="document")
+        yield DocumentView(show_header=False, id="document")
         yield Static("Loading the document…", id="doc-status")
         yield Footer()
 

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 from textual.worker import get_current_worker
 
-from search.engine import Hit
+from search.engine import ANY_WORD, Hit
 from search.tui.library import Library
 from search.tui.messages import (
     DocumentLoaded,
@@ -143,8 +143,10 @@ class SearchScreen(Screen[None]):
             outcome.error = str(exc)
         except Exception as exc:  # a damaged or vanished index: say so, keep the app
             outcome.error = f"search failed: {exc}"
-        worker = get_current_worker()
-        if outcome.result is not None and not outcome.result.hits and not worker.is_cancelled:
+        # A did-you-mean when nothing matched, or only some of the words did.
+        result = outcome.result
+        wants_help = result is not None and (not result.hits or result.mode == ANY_WORD)
+        if wants_help and not get_current_worker().is_cancelled:
             outcome.suggestion = self.app.library.suggest(text)
         self.post_message(SearchDone(outcome))
 

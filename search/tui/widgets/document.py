@@ -54,8 +54,9 @@ class ParagraphBlock(Static):
 class DocumentView(VerticalScroll):
     """Scrollable reading view of one document."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, show_header: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.show_header = show_header
         self.paragraphs: list[Hit] = []
         self.hit: Hit | None = None
         self.blocks: list[ParagraphBlock] = []
@@ -69,8 +70,10 @@ class DocumentView(VerticalScroll):
         lo = max(0, min(at - MAX_PARAGRAPHS // 2, len(paragraphs) - MAX_PARAGRAPHS))
         window = paragraphs[lo : lo + MAX_PARAGRAPHS]
         self.paragraphs = window
-        header = header_text(window[0] if window else hit)
-        widgets: list[Static] = [Static(header, classes="doc-header")]
+        widgets: list[Static] = []
+        if self.show_header:
+            header = header_text(window[0] if window else hit)
+            widgets.append(Static(header, classes="doc-header"))
         if lo:
             widgets.append(Static(f"… {lo} earlier paragraphs not shown", classes="doc-gap"))
         self.blocks = []

@@ -46,6 +46,10 @@ def status_text(
             line.append(" (any word)", style=WARN_STYLE)
         if show_timing:
             line.append(f" · {result.elapsed_ms:.0f} ms")
+        if outcome.suggestion:
+            line.append(" · did you mean ")
+            line.append(outcome.suggestion, style="bold")
+            line.append("? (F2)")
     if info is not None:
         line.append(" · " if line.plain else "")
         line.append(index_text(info), style="dim")
