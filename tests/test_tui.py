@@ -277,3 +277,69 @@ def test_quit_keys(seeds_index):
         assert app.return_code == 0
 
     run(scenario)
+
+
+def test_enter_in_the_query_box_moves_to_the_results(seeds_index):
+    async def scenario():
+        app = make_app(seeds_index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await pilot.press(*"ceasefire", "enter")
+            await settle(pilot)
+            assert app.focused is app.screen.query_one(ResultList)
+            await pilot.press("up")  # up from the first hit goes back to the box
+            assert app.focused is app.screen.query_one(QueryInput)
+
+    run(scenario)
+
+
+def test_mouse_click_selects_and_double_click_opens(seeds_index):
+    async def scenario():
+        app = make_app(seeds_index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await type_query(pilot, "ceasefire")
+            results = app.screen.query_one(ResultList)
+            # the second hit's title line: below the first hit's lines and the separator
+            row = next(
+                y
+                for y, line in enumerate(rendered_lines(results))
+                if any((s.style and (s.style.meta or {}).get("option")) == 1 for s in line)
+            )
+            await pilot.click(ResultList, offset=(2, row))
+            await settle(pilot)
+            assert results.highlighted == 1
+            assert app.screen.query_one("#preview", DocumentView).hit == results.hits[1]
+            await pilot.click(ResultList, offset=(2, row), times=2)
+            await settle(pilot)
+            assert isinstance(app.screen, DocumentScreen)
+            assert app.screen.hit == results.hits[1]
+
+    run(scenario)
+
+
+def test_new_commits_show_up_without_reopening(tmp_path):
+    from index.indexer import index_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("A report about harbour dredging.\n", encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    index_paths([docs], index_dir)
+
+    async def scenario():
+        app = make_app(index_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            searcher = app.library.engine.searcher
+            await type_query(pilot, "zanzibar")
+            assert app.screen.query_one(ResultList).hits == []
+            (docs / "b.txt").write_text("Cloves from Zanzibar arrived.\n", encoding="utf-8")
+            index_paths([docs], index_dir)
+            await pilot.press("space")
+            await settle(pilot)
+            hits = app.screen.query_one(ResultList).hits
+            assert [h.path for h in hits] == ["b.txt"]
+            assert app.library.engine.searcher is not searcher  # refreshed, same Engine
+
+    run(scenario)

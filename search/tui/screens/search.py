@@ -47,6 +47,7 @@ class SearchScreen(Screen[None]):
         self._seq = 0  # the newest search asked for; older results are dropped
         self._preview_seq = 0
         self._timer: Timer | None = None
+        self._focus_results = False
 
     def compose(self) -> ComposeResult:
         yield QueryInput(
@@ -117,10 +118,8 @@ class SearchScreen(Screen[None]):
             self._timer.stop()
         self.app.history.add(event.value)
         if self.app.library is not None:
+            self._focus_results = True  # once this search's hits are in
             self.start_search(event.value)
-        results = self.query_one(ResultList)
-        if results.hits:
-            results.focus()
 
     def start_search(self, text: str) -> None:
         self._seq += 1
@@ -159,6 +158,9 @@ class SearchScreen(Screen[None]):
         results.show_hits(outcome.result.hits if outcome.result is not None else [])
         if not results.hits:
             self.query_one(DocumentView).clear()
+        elif self._focus_results and self.app.focused is self.query_one(QueryInput):
+            results.focus()
+        self._focus_results = False
         self._show_status()
 
     def _show_status(self) -> None:

@@ -76,6 +76,7 @@ class ResultList(OptionList):
         super().action_cursor_up()
 
     async def _on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # OptionList's own handler would open on a single click
         clicked = event.style.meta.get("option")
         if clicked is None or self._options[clicked].disabled:
             return
