@@ -249,7 +249,7 @@ def test_default_index_is_built_from_the_seeds(isolated_user):
             assert app.library.index_dir.is_relative_to(isolated_user)
             await settle(pilot)
             assert len(app.screen.query_one(ResultList).hits) == 2
-            assert "index index:" in status_of(app)
+            assert "default index: 1 document" in status_of(app)
 
     run(scenario)
 

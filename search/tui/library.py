@@ -22,6 +22,11 @@ class IndexInfo:
     path: Path
     documents: int
     paragraphs: int
+    default: bool = False
+
+    @property
+    def label(self) -> str:
+        return "default index" if self.default else f"index {self.name}"
 
 
 class Library:
@@ -60,13 +65,15 @@ class Library:
 
     def info(self) -> IndexInfo:
         """Name and size of the index; documents from the manifest, paragraphs from Whoosh."""
+        from index.locations import default_index_dir
         from index.manifest import Manifest
 
         with self._lock:
             paragraphs = self.engine.paragraph_count()
         with Manifest(self.index_dir) as manifest:
             _, documents, _ = manifest.totals()
-        return IndexInfo(self.index_dir.name, self.index_dir, documents, paragraphs)
+        is_default = self.index_dir.resolve() == default_index_dir().resolve()
+        return IndexInfo(self.index_dir.name, self.index_dir, documents, paragraphs, is_default)
 
     def source_path(self, hit: Hit) -> Path | None:
         """Absolute path of the file `hit` came from, None when its root is unknown."""

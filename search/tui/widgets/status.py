@@ -16,7 +16,7 @@ def index_text(info: IndexInfo | None) -> str:
     if info is None:
         return ""
     return (
-        f"index {info.name}: {info.documents:,} document{'s' * (info.documents != 1)}, "
+        f"{info.label}: {info.documents:,} document{'s' * (info.documents != 1)}, "
         f"{info.paragraphs:,} paragraph{'s' * (info.paragraphs != 1)}"
     )
 
