@@ -30,6 +30,7 @@ from index.storage import index_exists  # noqa: E402
 from search.engine import Engine  # noqa: E402
 from search.tui.app import SearchApp  # noqa: E402
 from search.tui.screens.search import DEBOUNCE_SECONDS, SearchScreen  # noqa: E402
+from search.tui.widgets.query_input import QueryInput  # noqa: E402
 
 CORPORA = Path(os.environ.get("SEARCH_CORPORA", REPO.parent / "shared" / "corpora"))
 if not CORPORA.exists():  # a worktree sits one level deeper than a checkout
@@ -144,11 +145,13 @@ async def through_pilot(
             await pilot.pause(0.05)
         screen = app.screen
         assert isinstance(screen, TimedScreen)
-        await pilot.press(*"warm", "enter")
+        box = screen.query_one(QueryInput)
+        await pilot.press(*"warm")
         await pilot.pause(0.5)
         watcher = asyncio.create_task(watch_loop(stalls, stop))
         for _ in range(rounds):
             for q in QUERIES:
+                box.focus()
                 await pilot.press("ctrl+u")
                 await pilot.pause(DEBOUNCE_SECONDS + 0.1)
                 screen.applied.pop(q, None)
@@ -156,7 +159,15 @@ async def through_pilot(
                     typed = time.perf_counter()  # the last one starts the clock
                     await pilot.press(ch)
                     key_ms.append((time.perf_counter() - typed) * 1000)
+                deadline = typed + 30
                 while q not in screen.applied:
+                    if time.perf_counter() > deadline or app._exit_renderables:
+                        outcome = screen.outcome
+                        raise SystemExit(
+                            f"tui_latency: no results for {q!r} after 30 s "
+                            f"(box: {box.value!r}, "
+                            f"last outcome: {outcome.query if outcome else None!r})"
+                        )
                     await asyncio.sleep(0.001)
                 results_ms.append((screen.applied[q] - typed) * 1000)
         stop.set()

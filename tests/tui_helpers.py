@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from rich.style import Style
 
 from search.render import MATCH_STYLE
-from search.tui.screens.search import DEBOUNCE_SECONDS
+from search.tui.screens.search import DEBOUNCE_SECONDS, PREVIEW_DELAY_SECONDS
 
 SIZE = (100, 30)
 
@@ -22,9 +22,11 @@ async def settle(pilot) -> None:
     """Wait past the debounce, then for every worker and the messages they post."""
     app = pilot.app
     await pilot.pause(DEBOUNCE_SECONDS + 0.05)
-    for _ in range(3):
+    for _ in range(2):  # the search, then the preview it schedules
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(PREVIEW_DELAY_SECONDS + 0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 

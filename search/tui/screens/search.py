@@ -29,6 +29,8 @@ from search.tui.widgets.results import ResultList
 from search.tui.widgets.status import StatusLine, status_text
 
 DEBOUNCE_SECONDS = 0.15
+# Holding j/k or down should not lay out every document it passes over.
+PREVIEW_DELAY_SECONDS = 0.08
 
 
 class SearchScreen(Screen[None]):
@@ -48,6 +50,7 @@ class SearchScreen(Screen[None]):
         self._preview_seq = 0
         self._timer: Timer | None = None
         self._focus_results = False
+        self._preview_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield QueryInput(
@@ -161,6 +164,7 @@ class SearchScreen(Screen[None]):
         elif self._focus_results and self.app.focused is self.query_one(QueryInput):
             results.focus()
         self._focus_results = False
+        self._preview_timer: Timer | None = None
         self._show_status()
 
     def _show_status(self) -> None:
@@ -171,9 +175,15 @@ class SearchScreen(Screen[None]):
     @on(OptionList.OptionHighlighted, "#results")
     def hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         hit = self.query_one(ResultList).hit_for(event.option)
-        if hit is not None and self.outcome is not None and self.outcome.result is not None:
-            self._preview_seq += 1
-            self.load_preview(self._preview_seq, hit, self.outcome.query, self.outcome.result.mode)
+        if hit is None or self.outcome is None or self.outcome.result is None:
+            return
+        self._preview_seq += 1
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        seq, query, mode = self._preview_seq, self.outcome.query, self.outcome.result.mode
+        self._preview_timer = self.set_timer(
+            PREVIEW_DELAY_SECONDS, lambda: self.load_preview(seq, hit, query, mode)
+        )
 
     @work(thread=True, exclusive=True, group="preview")
     def load_preview(self, seq: int, hit: Hit, query: str, mode: str) -> None:
