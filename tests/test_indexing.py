@@ -9,6 +9,7 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from indexinspect import paragraph_keys, stored, texts_of
 
+from index.errors import SearchToolError
 from index.indexer import index_paths
 from index.locations import default_index_dir
 
@@ -153,3 +154,18 @@ def test_seeds_leave_the_default_index_when_the_user_adds_files(archive):
     paths = {d["path"] for d in stored(ix)}
     assert not any(p.startswith("000_") for p in paths)
     assert "dispatch-geneva.txt" in paths
+
+
+def test_rebuild_and_create_never_touch_foreign_files(archive, tmp_path):
+    ix = tmp_path / "ix"
+    index_paths([archive], ix)
+    keep = ix / "my-notes.txt"
+    keep.write_text("not the index's")
+    index_paths([archive], ix, rebuild=True)
+    assert keep.read_text() == "not the index's"
+    busy = tmp_path / "Documents"
+    busy.mkdir()
+    (busy / "letter.txt").write_text("Dear reader,")
+    with pytest.raises(SearchToolError, match="not empty and is not a search index"):
+        index_paths([archive], busy)
+    assert [p.name for p in busy.iterdir()] == ["letter.txt"]
