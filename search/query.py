@@ -24,7 +24,7 @@ from whoosh.qparser import (
 from index.schema import QUERY_FIELDS, SEARCH_FIELDS
 
 MAX_QUERY_CHARS = 2000
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$|\))")
 _FIELD_PREFIX = re.compile(r"\b\w+:")
