@@ -99,3 +99,15 @@ def test_one_shot_search_never_imports_textual(cli, seeds_index: Path):
     )
     assert "whoosh" in done.stderr  # the import log is there...
     assert "textual" not in done.stderr  # ...and Textual is not in it
+
+
+def test_wheel_ships_the_app_styles(tmp_path):
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = next(WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert "search/tui/app.tcss" in names  # the app cannot start without its styles
+    assert {"search/tui/app.py", "search/tui/screens/search.py"} <= names
