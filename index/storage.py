@@ -6,16 +6,24 @@ searcher lives in `search.engine`), so a change of engine stays in two modules.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 from index.documents import Document
-from index.errors import IndexDamaged, IndexLocked, IndexMissing
+from index.errors import IndexDamaged, IndexLocked, IndexMissing, IndexWriteFailed
+from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.schema import SCHEMA_VERSION, build_schema
 
 FORMAT_FILE = "search-index.json"
+# What the last commit wrote: the TOC's digest and every segment file's size, so a
+# truncated or deleted file is caught when the index opens, not halfway through a query.
+COMMIT_FILE = "search-index.commit.json"
 LOCK_TIMEOUT_SECONDS = 10.0
+INDEX_NAME = "MAIN"  # Whoosh's default index name: files are MAIN_*.toc, MAIN_<segment>.*
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -25,6 +33,11 @@ def rebuild_hint(index_dir: Path) -> str:
 def index_exists(index_dir: Path) -> bool:
     """True when `index_dir` holds an index of ours (it may still be damaged)."""
     return (index_dir / FORMAT_FILE).is_file()
+
+
+def damaged(index_dir: Path, what: str) -> IndexDamaged:
+    """The one-line error for an index that cannot be used as it is."""
+    return IndexDamaged(f"the index at {index_dir} is damaged ({what}); {rebuild_hint(index_dir)}")
 
 
 def _check_format(index_dir: Path) -> None:
@@ -47,17 +60,137 @@ def create_index(index_dir: Path):
     from whoosh import index as whoosh_index
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
-    (index_dir / FORMAT_FILE).write_text(
-        json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", "utf-8"
-    )
+    try:
+        ix = whoosh_index.create_in(str(index_dir), build_schema())
+        record_commit(ix, index_dir)
+        # Written last and atomically: a folder with this file is a whole, empty index.
+        write_atomic(index_dir / FORMAT_FILE, json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
+    except OSError as exc:
+        raise IndexWriteFailed(
+            f"could not create the index at {index_dir}: {exc.strerror or exc}"
+        ) from None
     return ix
 
 
 def remove_index(index_dir: Path) -> None:
-    """Delete an index folder's contents that are ours (used by --rebuild)."""
-    if index_dir.is_dir():
-        shutil.rmtree(index_dir)
+    """Delete an index folder's contents (used by --rebuild), keeping the indexer lock
+    that the caller holds while it rebuilds."""
+    if not index_dir.is_dir():
+        return
+    for entry in index_dir.iterdir():
+        if entry.name in (LOCK_NAME, INFO_NAME):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def clear_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a killed writer left: Whoosh's temp folder and unrenamed TOC files.
+
+    Only safe while holding the indexer lock (no writer of ours is running).
+    Orphaned segment files are left to Whoosh, which deletes them at the next commit.
+    """
+    removed = []
+    for entry in index_dir.iterdir():
+        name = entry.name
+        if name == f"{INDEX_NAME}.tmp" and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
+            name.startswith(".") and name.endswith(".tmp")  # our own atomic writes
+        ):
+            entry.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(name)
+    return removed
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def record_commit(ix, index_dir: Path) -> None:
+    """Note the TOC digest and segment file sizes of the commit just made.
+
+    Best effort: when it cannot be written the old record no longer matches the
+    TOC's generation and is ignored, so a failure here can never make an index
+    look damaged.
+    """
+    from whoosh.index import TOC
+
+    try:
+        toc = ix._read_toc()
+        toc_name = TOC._filename(ix.indexname, toc.generation)
+        live = {seg.segment_id() for seg in toc.segments}
+        files = {}
+        for name in os.listdir(index_dir):
+            stem = name.split(".", 1)[0]
+            if stem in live:
+                files[name] = (index_dir / name).stat().st_size
+        record = {
+            "generation": toc.generation,
+            "toc": toc_name,
+            "toc_digest": _digest(index_dir / toc_name),
+            "files": files,
+        }
+        write_atomic(index_dir / COMMIT_FILE, json.dumps(record, sort_keys=True) + "\n")
+    except Exception:
+        with contextlib.suppress(OSError):
+            (index_dir / COMMIT_FILE).unlink()
+
+
+def ensure_commit_record(ix, index_dir: Path) -> None:
+    """Make sure the next open can check the files, verifying them once if it cannot.
+
+    The record is missing or behind after a crash between a commit and its record
+    (or in an index from before records): then read everything once, and record it.
+    """
+    try:
+        record = json.loads((index_dir / COMMIT_FILE).read_text("utf-8"))
+        if record.get("generation") == ix.latest_generation():
+            return
+    except (OSError, ValueError, AttributeError):
+        pass
+    verify_index(index_dir)
+    record_commit(ix, index_dir)
+
+
+def _check_commit(index_dir: Path, generation: int) -> None:
+    """Compare the files on disk with the record of the last commit (when it is current)."""
+    try:
+        record = json.loads((index_dir / COMMIT_FILE).read_text("utf-8"))
+        if record.get("generation") != generation:
+            return  # written by an earlier commit (a crash came between): nothing to compare
+        toc_name, toc_digest, files = record["toc"], record["toc_digest"], record["files"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    for name, size in sorted(files.items()):
+        try:
+            actual = (index_dir / name).stat().st_size
+        except FileNotFoundError:
+            raise damaged(index_dir, f"segment file {name} is missing") from None
+        except OSError as exc:
+            raise damaged(index_dir, f"segment file {name}: {exc.strerror}") from None
+        if actual != size:
+            raise damaged(
+                index_dir, f"segment file {name} has {actual:,} bytes, {size:,} were written"
+            )
+    try:
+        if _digest(index_dir / toc_name) != toc_digest:
+            raise damaged(index_dir, f"its table of contents {toc_name} was altered")
+    except OSError:
+        pass  # replaced by a newer commit since we looked; Whoosh read a valid one
+
+
+def _check_schema(stored, expected) -> None:
+    """Raise ValueError when the schema pickled in the TOC is not the one we write."""
+    if sorted(stored.names()) != sorted(expected.names()):
+        raise ValueError("fields " + ", ".join(sorted(set(stored.names()) ^ set(expected.names()))))
+    for name in expected.names():
+        if type(stored[name]) is not type(expected[name]):
+            raise ValueError(f"field {name} is a {type(stored[name]).__name__}")
 
 
 def open_index(index_dir: Path):
@@ -69,13 +202,62 @@ def open_index(index_dir: Path):
     _check_format(index_dir)
     from whoosh import index as whoosh_index
 
+    schema = build_schema()
     try:
-        return whoosh_index.open_dir(str(index_dir), schema=build_schema())
+        ix = whoosh_index.open_dir(str(index_dir), schema=schema)
+        toc = ix._read_toc()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
+        raise damaged(index_dir, _short(exc)) from None
+    try:
+        from whoosh.index import TOC
+
+        stored = TOC.read(ix.storage, ix.indexname).schema  # this one unpickles the schema
+        _check_schema(stored, schema)
+    except Exception as exc:
         raise IndexDamaged(
-            f"the index at {index_dir} is damaged ({type(exc).__name__}: {exc}); "
+            f"the index at {index_dir} was built with a different schema ({_short(exc)}); "
             f"{rebuild_hint(index_dir)}"
         ) from None
+    for _attempt in range(5):
+        try:
+            _check_commit(index_dir, toc.generation)
+            return ix
+        except IndexDamaged:
+            # A commit since we read the TOC may have removed merged segments: look again.
+            newer = ix.latest_generation()
+            if newer == toc.generation:
+                raise
+            try:
+                toc = ix._read_toc()
+            except Exception as exc:
+                raise damaged(index_dir, _short(exc)) from None
+    return ix
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def verify_index(index_dir: Path) -> None:
+    """Read every stored paragraph and every posting list; raise IndexDamaged on failure.
+
+    Slow on a big index: the CLI runs it only after an unexpected error, to tell a
+    damaged index (Whoosh reads segment files lazily) from a bug of ours.
+    """
+    ix = open_index(index_dir)
+    try:
+        with ix.reader() as reader:
+            for _ in reader.all_stored_fields():
+                pass
+            for fieldname in reader.indexed_field_names():
+                for term in reader.lexicon(fieldname):
+                    for _ in reader.postings(fieldname, term).all_ids():
+                        pass
+    except Exception as exc:
+        raise damaged(index_dir, _short(exc)) from None
 
 
 class ParagraphWriter:
@@ -84,6 +266,7 @@ class ParagraphWriter:
     def __init__(self, ix, index_dir: Path, limitmb: int = 256):
         from whoosh.index import LockError
 
+        self.ix, self.index_dir = ix, index_dir
         try:
             # Uncompounded segments let readers map only the parts a query touches.
             self._w = ix.writer(
@@ -125,7 +308,31 @@ class ParagraphWriter:
         return len(doc.paragraphs)
 
     def commit(self) -> None:
-        self._w.commit()
+        """Make the batch visible; on a write error (a full disk) the last commit stays."""
+        try:
+            self._w.commit()
+        except OSError as exc:
+            self.cancel()
+            raise IndexWriteFailed(
+                f"could not write to the index at {self.index_dir}: {exc.strerror or exc}; "
+                "it still holds everything up to the last completed batch"
+            ) from None
+        record_commit(self.ix, self.index_dir)
 
     def cancel(self) -> None:
-        self._w.cancel()
+        """Drop the batch. Best effort: it runs after errors, and must not hide them."""
+        w = self._w
+        if w.is_closed:
+            return
+        try:
+            w.cancel()
+        except Exception:
+            # Closing the segment failed (e.g. no space left): still free the lock
+            # and the temp folder, as Whoosh's own _finish would have.
+            with contextlib.suppress(Exception):
+                w._tempstorage.destroy()
+            lock = getattr(w, "writelock", None)
+            if lock is not None and getattr(lock, "fd", None) is not None:
+                with contextlib.suppress(Exception):
+                    lock.release()
+            w.is_closed = True
