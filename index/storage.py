@@ -11,11 +11,13 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 from index.documents import Document
 from index.errors import IndexDamaged, IndexLocked, IndexMissing, IndexWriteFailed
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
+from index.manifest import MANIFEST_NAME
 from index.schema import SCHEMA_VERSION, build_schema
 
 FORMAT_FILE = "search-index.json"
@@ -56,11 +58,16 @@ def _check_format(index_dir: Path) -> None:
 
 
 def create_index(index_dir: Path):
-    """Create an empty index (replacing whatever Whoosh files were there)."""
+    """Create an empty index, first clearing what a killed create or rebuild left.
+
+    Without the format file nothing here is a usable index; a stale manifest in
+    particular would call files "unchanged" that the new index does not hold.
+    """
     from whoosh import index as whoosh_index
 
     index_dir.mkdir(parents=True, exist_ok=True)
     try:
+        remove_index(index_dir)
         ix = whoosh_index.create_in(str(index_dir), build_schema())
         record_commit(ix, index_dir)
         # Written last and atomically: a folder with this file is a whole, empty index.
@@ -72,18 +79,29 @@ def create_index(index_dir: Path):
     return ix
 
 
+def ours(name: str) -> bool:
+    """True for the files an index of ours consists of (never a stranger's files)."""
+    return (
+        name.startswith((f"{INDEX_NAME}_", f"_{INDEX_NAME}_", MANIFEST_NAME, "search-index."))
+        or name == f"{INDEX_NAME}.tmp"
+        or (name.startswith(".") and name.endswith(".tmp"))
+    )
+
+
 def remove_index(index_dir: Path) -> None:
-    """Delete an index folder's contents (used by --rebuild), keeping the indexer lock
-    that the caller holds while it rebuilds."""
+    """Delete an index's files (used by --rebuild), keeping the indexer lock the caller
+    holds. The format file goes first, so a kill part-way leaves no index rather than
+    a damaged one; files that are not ours are left alone."""
     if not index_dir.is_dir():
         return
+    (index_dir / FORMAT_FILE).unlink(missing_ok=True)
     for entry in index_dir.iterdir():
-        if entry.name in (LOCK_NAME, INFO_NAME):
+        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
-            entry.unlink()
+            entry.unlink(missing_ok=True)
 
 
 def clear_leftovers(index_dir: Path) -> list[str]:
@@ -200,11 +218,12 @@ def open_index(index_dir: Path):
             f"no index at {index_dir}; create it with: search index PATH... --index {index_dir}"
         )
     _check_format(index_dir)
-    from whoosh import index as whoosh_index
 
     schema = build_schema()
     try:
-        ix = whoosh_index.open_dir(str(index_dir), schema=schema)
+        from whoosh.filedb.filestore import FileStorage
+
+        ix = _steady_index_class()(FileStorage(str(index_dir)), schema=schema)
         toc = ix._read_toc()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise damaged(index_dir, _short(exc)) from None
@@ -232,6 +251,59 @@ def open_index(index_dir: Path):
             except Exception as exc:
                 raise damaged(index_dir, _short(exc)) from None
     return ix
+
+
+def _hold_columns(reader, ix) -> None:
+    """Open every column file of every segment now, so a commit that merges segments
+    away (and deletes their files) cannot pull them from under a running query.
+
+    Whoosh opens terms and postings when a reader is made, but per-document columns
+    (stored fields, field lengths) only on first use: without this, a query that
+    overlaps a commit fails with "'NoneType' object is not subscriptable".
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
+
+    columns = [("_stored", STORED_COLUMN)] + [
+        (f"_{name}_len", LENGTHS_COLUMN) for name, field in reader.schema.items() if field.scorable
+    ]
+    missing = False
+    for leaf, _base in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_readers"):
+            continue
+        for column, kind in columns:
+            if column in perdoc._readers:
+                continue
+            if column != "_stored" and not perdoc.has_column(column):
+                missing = True
+                continue
+            # Opening raises FileNotFoundError when the file is already gone.
+            perdoc._colfiles[column] = perdoc._get_column_file(column)
+            perdoc._readers[column] = perdoc.column_reader(column, kind)
+    if missing and ix.latest_generation() != reader.generation():
+        raise FileNotFoundError("a segment was merged away while opening the index")
+
+
+def _steady_index_class():
+    """A Whoosh FileIndex whose readers hold all their files from the start."""
+    from whoosh.index import FileIndex
+
+    class SteadyIndex(FileIndex):
+        def reader(self, reuse=None):
+            # `reuse` is ignored: Whoosh-Reloaded 2.7.5 appends every segment of the
+            # reused reader to the new one, so after a merge a refreshed searcher
+            # would still see the merged-away segments, and every hit twice.
+            for attempt in range(20):
+                r = FileIndex.reader(self)
+                try:
+                    _hold_columns(r, self)
+                    return r
+                except OSError:
+                    r.close()
+                    time.sleep(0.01 * attempt)
+            return FileIndex.reader(self)
+
+    return SteadyIndex
 
 
 def _short(exc: BaseException) -> str:
