@@ -105,15 +105,29 @@ def remove_index(index_dir: Path) -> None:
 
 
 def clear_leftovers(index_dir: Path) -> list[str]:
-    """Remove what a killed writer left: Whoosh's temp folder and unrenamed TOC files.
+    """Remove what a killed or failed writer left: Whoosh's temp folder, unrenamed TOC
+    files and segment files no TOC refers to (after a full disk they hold the space
+    the next run needs; Whoosh itself would delete them only at its next commit).
 
     Only safe while holding the indexer lock (no writer of ours is running).
-    Orphaned segment files are left to Whoosh, which deletes them at the next commit.
     """
+    from whoosh.index import TOC
+
+    live = None
+    if index_exists(index_dir):
+        with contextlib.suppress(Exception):
+            from whoosh.filedb.filestore import FileStorage
+
+            toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME, schema=build_schema())
+            live = {seg.segment_id() for seg in toc.segments}
+    segment = TOC._segment_pattern(INDEX_NAME)
     removed = []
     for entry in index_dir.iterdir():
         name = entry.name
-        if name == f"{INDEX_NAME}.tmp" and entry.is_dir():
+        match = segment.match(name)
+        if live is not None and match and match.group(1) not in live and entry.is_file():
+            entry.unlink(missing_ok=True)
+        elif name == f"{INDEX_NAME}.tmp" and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
         elif (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
             name.startswith(".") and name.endswith(".tmp")  # our own atomic writes
