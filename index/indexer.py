@@ -18,7 +18,7 @@ from pathlib import Path
 
 from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
-from index.errors import IndexWriteFailed, SearchToolError
+from index.errors import IndexWriteFailed
 from index.formats import format_of, reader_for
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
@@ -317,7 +317,7 @@ def _index_file(
             batch.delete(key)
             report.removed += 1
         return
-    except (OSError, SearchToolError, ValueError, EOFError) as exc:
+    except Exception as exc:  # a reader's failure is this file's error, never the run's
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         report.errors.append((shown, reason))
         return
@@ -335,7 +335,7 @@ def _index_file(
             docs += 1
             try:
                 doc = next(documents, None)
-            except (OSError, SearchToolError, ValueError, EOFError) as exc:
+            except Exception as exc:
                 # Whole documents of the file went in; leave it out of the manifest
                 # so the next run redoes it.
                 report.errors.append((shown, f"stopped part-way: {exc}"))

@@ -173,10 +173,13 @@ def run_query(args: argparse.Namespace) -> int:
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
         try:
-            result = engine.search(text, limit=None if wants_all else args.limit)
+            # Whoosh refuses limit=0; "-n 0" still wants the count and the exit code.
+            result = engine.search(text, limit=None if wants_all else max(args.limit, 1))
         except EmptyQuery as exc:
             warn(str(exc))
             return EXIT_ERROR
+    if args.limit == 0 and not wants_all:
+        result.hits = []
     if not args.json:
         for notice in result.notices:
             warn(notice)
