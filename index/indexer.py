@@ -169,6 +169,7 @@ def index_paths(
     seeds: bool = False,
     progress: ProgressFn | None = None,
     batch_paragraphs: int | None = None,
+    follow_symlinks: bool = False,
 ) -> IndexReport:
     """Add or update `paths` in the index at `index_dir`, creating it if needed.
 
@@ -176,6 +177,7 @@ def index_paths(
     prune_everywhere: also forget vanished files under every other indexed folder.
     seeds: mark these paths as the bundled sample corpus (dropped once the user
     indexes their own files into the same index).
+    follow_symlinks: also follow symbolic links that point out of the folders given.
     """
     started = time.perf_counter()
     report = IndexReport()
@@ -211,6 +213,7 @@ def index_paths(
                     seeds,
                     progress,
                     batch_paragraphs,
+                    follow_symlinks,
                 )
                 batch.commit()
             except BaseException:
@@ -222,7 +225,16 @@ def index_paths(
 
 
 def _run(
-    paths, manifest, batch, report, prune, prune_everywhere, seeds, progress, batch_paragraphs
+    paths,
+    manifest,
+    batch,
+    report,
+    prune,
+    prune_everywhere,
+    seeds,
+    progress,
+    batch_paragraphs,
+    follow_symlinks=False,
 ) -> None:
     existing = manifest.files()
     scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
@@ -245,7 +257,7 @@ def _run(
     tasks: dict[str, tuple[Root, FoundFile]] = {}
     for root, scope in scopes:
         try:
-            for found in walk(scope, root.path):
+            for found in walk(scope, root.path, follow_outside=follow_symlinks):
                 tasks.setdefault(file_key(root.id, found.relpath), (root, found))
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))

@@ -101,6 +101,11 @@ def index_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--no-prune", action="store_true", help="keep documents whose files are gone"
     )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="also follow symbolic links that point outside the folders given",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     return p
 
@@ -231,6 +236,7 @@ def run_index(args: argparse.Namespace) -> int:
             prune=not args.no_prune,
             prune_everywhere=args.prune,
             progress=progress,
+            follow_symlinks=args.follow_symlinks,
         )
     finally:
         if bar is not None:
