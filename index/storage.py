@@ -226,44 +226,52 @@ def _check_schema(stored, expected) -> None:
 
 
 def open_index(index_dir: Path):
-    """Open an existing index for reading or writing, with one-line errors."""
+    """Open an existing index for reading or writing, with one-line errors.
+
+    A commit by a running indexer can replace the TOC and delete the files of
+    merged segments while we read them; such a failure is retried on the newer
+    generation, and only a failure on an unchanging generation counts as damage.
+    """
     if not index_exists(index_dir):
         raise IndexMissing(
             f"no index at {index_dir}; create it with: search index PATH... --index {index_dir}"
         )
     _check_format(index_dir)
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    storage = FileStorage(str(index_dir))
+    for attempt in range(10):
+        generation = TOC._latest_generation(storage, INDEX_NAME)
+        try:
+            return _open_generation(index_dir, storage)
+        except IndexDamaged:
+            if TOC._latest_generation(storage, INDEX_NAME) == generation or attempt == 9:
+                raise
+            time.sleep(0.02)
+    raise AssertionError("unreachable")
+
+
+def _open_generation(index_dir: Path, storage):
+    from whoosh.index import TOC
 
     schema = build_schema()
     try:
-        from whoosh.filedb.filestore import FileStorage
-
-        ix = _steady_index_class()(FileStorage(str(index_dir)), schema=schema)
+        ix = _steady_index_class()(storage, schema=schema, indexname=INDEX_NAME)
         toc = ix._read_toc()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise damaged(index_dir, _short(exc)) from None
     try:
-        from whoosh.index import TOC
-
-        stored = TOC.read(ix.storage, ix.indexname).schema  # this one unpickles the schema
+        stored = TOC.read(storage, INDEX_NAME).schema  # this one unpickles the schema
         _check_schema(stored, schema)
+    except FileNotFoundError as exc:  # a newer commit replaced the TOC meanwhile
+        raise damaged(index_dir, _short(exc)) from None
     except Exception as exc:
         raise IndexDamaged(
             f"the index at {index_dir} was built with a different schema ({_short(exc)}); "
             f"{rebuild_hint(index_dir)}"
         ) from None
-    for _attempt in range(5):
-        try:
-            _check_commit(index_dir, toc.generation)
-            return ix
-        except IndexDamaged:
-            # A commit since we read the TOC may have removed merged segments: look again.
-            newer = ix.latest_generation()
-            if newer == toc.generation:
-                raise
-            try:
-                toc = ix._read_toc()
-            except Exception as exc:
-                raise damaged(index_dir, _short(exc)) from None
+    _check_commit(index_dir, toc.generation)
     return ix
 
 
@@ -303,6 +311,17 @@ def _steady_index_class():
     from whoosh.index import FileIndex
 
     class SteadyIndex(FileIndex):
+        def _read_toc(self):
+            # Between finding the latest TOC and opening it, a commit may replace
+            # it (and delete the old one): read the newer one then.
+            for attempt in range(20):
+                try:
+                    return FileIndex._read_toc(self)
+                except FileNotFoundError:
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.005 * attempt)
+
         def reader(self, reuse=None):
             # `reuse` is ignored: Whoosh-Reloaded 2.7.5 appends every segment of the
             # reused reader to the new one, so after a merge a refreshed searcher
