@@ -4,7 +4,7 @@ A query may find something (0), nothing (1) or be refused in one line (2); it ma
 never raise past the CLI or be called an internal error. The chunker and the
 readers get random bytes: they may refuse a file with the errors the indexer
 handles (Unsupported, Unreadable, OSError, ValueError, EOFError), nothing else.
-SEARCH_FUZZ_EXAMPLES=N raises the number of cases per test (default 150).
+SEARCH_FUZZ_EXAMPLES=N raises the number of cases per test (default 75).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from index.errors import SearchToolError
 from index.formats import READERS, reader_for
 from search.cli import main
 
-EXAMPLES = int(os.environ.get("SEARCH_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("SEARCH_FUZZ_EXAMPLES", "75"))
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FUZZ = settings(
     max_examples=EXAMPLES,
