@@ -185,7 +185,7 @@ def ensure_commit_record(ix, index_dir: Path) -> None:
             return
     except (OSError, ValueError, AttributeError):
         pass
-    verify_index(index_dir)
+    verify_index(index_dir, deep=False)
     record_commit(ix, index_dir)
 
 
@@ -346,15 +346,23 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def verify_index(index_dir: Path) -> None:
-    """Read every stored paragraph and every posting list; raise IndexDamaged on failure.
+def verify_index(index_dir: Path, deep: bool = True) -> None:
+    """Read the index back; raise IndexDamaged when it cannot be read.
 
-    Slow on a big index: the CLI runs it only after an unexpected error, to tell a
-    damaged index (Whoosh reads segment files lazily) from a bug of ours.
+    deep: every stored paragraph and every posting list. Slow on a big index: the
+    CLI runs it only after an unexpected error, to tell a damaged index (Whoosh
+    reads segment files lazily) from a bug of ours. Otherwise: open every file of
+    every segment and read each segment's first and last stored paragraph.
     """
     ix = open_index(index_dir)
     try:
         with ix.reader() as reader:
+            if not deep:
+                for leaf, _base in reader.leaf_readers():
+                    last = leaf.doc_count_all() - 1
+                    for docnum in {0, last} if last >= 0 else ():
+                        leaf.stored_fields(docnum)
+                return
             for _ in reader.all_stored_fields():
                 pass
             for fieldname in reader.indexed_field_names():
