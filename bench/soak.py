@@ -23,6 +23,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kills-per-round", type=int, default=40)
     p.add_argument("--fuzz-examples", type=int, default=1000)
+    p.add_argument("--files", type=int, default=3000, help="crash-test corpus size")
     p.add_argument("--seed", type=int, default=int(time.time()))
     args = p.parse_args()
     env = dict(
@@ -30,6 +31,7 @@ def main() -> int:
         SEARCH_SOAK_TRIALS=str(args.kills_per_round),
         SEARCH_FUZZ_EXAMPLES=str(args.fuzz_examples),
         SEARCH_CRASH_SEED=str(args.seed),
+        SEARCH_CRASH_FILES=str(args.files),
     )
     print(
         f"soak: seed {args.seed}, {args.kills_per_round} kills per round, "
