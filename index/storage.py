@@ -26,6 +26,7 @@ FORMAT_FILE = "search-index.json"
 COMMIT_FILE = "search-index.commit.json"
 LOCK_TIMEOUT_SECONDS = 10.0
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files are MAIN_*.toc, MAIN_<segment>.*
+WHOOSH_LOCK = f"{INDEX_NAME}_WRITELOCK"
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -96,7 +97,8 @@ def remove_index(index_dir: Path) -> None:
         return
     (index_dir / FORMAT_FILE).unlink(missing_ok=True)
     for entry in index_dir.iterdir():
-        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME):
+        # Lock files stay: a new inode would not be locked by whoever holds the old one.
+        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME, WHOOSH_LOCK):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
