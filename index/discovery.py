@@ -2,7 +2,9 @@
 
 Hidden files and folders (".git", ".DS_Store") are left out, as ripgrep does.
 Symbolic links are followed only when their target stays inside the folder being
-indexed, so a link can never pull in (or loop through) files from elsewhere.
+indexed, so a link can never pull in (or loop through) files from elsewhere;
+`follow_outside=True` (`search index --follow-symlinks`) follows them anyway, still
+storing each file under its path inside the root, and still never looping.
 """
 
 from __future__ import annotations
@@ -30,10 +32,17 @@ def _inside(target: Path, root: Path) -> bool:
 
 
 def relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """The path under the root as stored in the index: "/"-separated, valid UTF-8.
+
+    A name that is not UTF-8 (raw bytes from another system) cannot be stored in
+    the index or the manifest as it is; its undecodable bytes become U+FFFD. The
+    file itself is still read through its real path.
+    """
+    rel = path.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def walk(scope: Path, root: Path) -> Iterator[FoundFile]:
+def walk(scope: Path, root: Path, follow_outside: bool = False) -> Iterator[FoundFile]:
     """Yield the files under `scope` (a file or folder inside `root`), sorted by path."""
     real_root = root.resolve()
     if scope.is_file():
@@ -56,7 +65,7 @@ def walk(scope: Path, root: Path) -> Iterator[FoundFile]:
             sub = here / name
             if name.startswith("."):
                 continue
-            if sub.is_symlink() and not _inside(sub.resolve(), real_root):
+            if sub.is_symlink() and not follow_outside and not _inside(sub.resolve(), real_root):
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -64,6 +73,6 @@ def walk(scope: Path, root: Path) -> Iterator[FoundFile]:
             if name.startswith("."):
                 continue
             path = here / name
-            if path.is_symlink() and not _inside(path.resolve(), real_root):
+            if path.is_symlink() and not follow_outside and not _inside(path.resolve(), real_root):
                 continue
             yield FoundFile(path, relative(path, root))

@@ -15,3 +15,7 @@ class IndexDamaged(SearchToolError):
 
 class IndexLocked(SearchToolError):
     """Another process is writing to the index and did not finish in time."""
+
+
+class IndexWriteFailed(SearchToolError):
+    """Writing to the index failed (e.g. a full disk); the last commit is intact."""

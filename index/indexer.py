@@ -10,6 +10,7 @@ crash loses at most the batch in flight and the next run resumes from there.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,16 +18,29 @@ from pathlib import Path
 
 from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
-from index.errors import SearchToolError
+from index.errors import IndexWriteFailed
 from index.formats import format_of, reader_for
+from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
-from index.storage import ParagraphWriter, create_index, index_exists, open_index, remove_index
+from index.storage import (
+    ParagraphWriter,
+    clear_leftovers,
+    create_index,
+    ensure_commit_record,
+    index_exists,
+    open_index,
+    refuse_foreign_folder,
+    remove_index,
+)
 
 # Files above this size are skipped: a reader holds a file's text in memory.
 # (JSON Lines files stream and have no limit.)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
 BATCH_PARAGRAPHS = 20_000
+# Overrides the batch size (paragraphs per commit); the crash tests use tiny batches
+# so that kills land in and around commits.
+BATCH_ENV = "SEARCH_BATCH_PARAGRAPHS"
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -48,6 +62,14 @@ class IndexReport:
     seconds: float = 0.0
     total_documents: int = 0
     total_paragraphs: int = 0
+
+
+def batch_size_from_env() -> int:
+    """Paragraphs per commit: $SEARCH_BATCH_PARAGRAPHS when it is a positive number."""
+    raw = os.environ.get(BATCH_ENV, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return BATCH_PARAGRAPHS
 
 
 def display_path(path: Path) -> str:
@@ -82,20 +104,28 @@ class _Batch:
         self.forgotten.append(key)
 
     def commit(self) -> None:
+        """Commit to Whoosh, then (only then) tell the manifest what that commit holds."""
         if self.writer is not None:
-            self.writer.commit()
-            self.writer = None
-        if self.recorded:
-            self.manifest.record(self.recorded)
-        if self.forgotten:
-            recorded = {e.file_key for e, _, _ in self.recorded}
-            self.manifest.forget([k for k in self.forgotten if k not in recorded])
+            writer, self.writer = self.writer, None
+            writer.commit()
+        try:
+            if self.recorded:
+                self.manifest.record(self.recorded)
+            if self.forgotten:
+                recorded = {e.file_key for e, _, _ in self.recorded}
+                self.manifest.forget([k for k in self.forgotten if k not in recorded])
+        except sqlite3.Error as exc:
+            # The index has the batch; a lagging manifest only makes the next run redo it.
+            raise IndexWriteFailed(
+                f"could not update the index's file list in {self.index_dir}: {exc}; "
+                "the next run will redo the last batch"
+            ) from None
         self.recorded, self.forgotten, self.paragraphs = [], [], 0
 
     def cancel(self) -> None:
         if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
+            writer, self.writer = self.writer, None
+            writer.cancel()
 
 
 def _resolve_roots(
@@ -139,7 +169,8 @@ def index_paths(
     prune_everywhere: bool = False,
     seeds: bool = False,
     progress: ProgressFn | None = None,
-    batch_paragraphs: int = BATCH_PARAGRAPHS,
+    batch_paragraphs: int | None = None,
+    follow_symlinks: bool = False,
 ) -> IndexReport:
     """Add or update `paths` in the index at `index_dir`, creating it if needed.
 
@@ -147,42 +178,65 @@ def index_paths(
     prune_everywhere: also forget vanished files under every other indexed folder.
     seeds: mark these paths as the bundled sample corpus (dropped once the user
     indexes their own files into the same index).
+    follow_symlinks: also follow symbolic links that point out of the folders given.
     """
     started = time.perf_counter()
     report = IndexReport()
+    if batch_paragraphs is None:
+        batch_paragraphs = batch_size_from_env()
     index_dir = Path(index_dir)
-    if rebuild and index_exists(index_dir):
-        remove_index(index_dir)
-        ix = create_index(index_dir, replacing=True)
-    elif index_exists(index_dir):
-        ix = open_index(index_dir)
-    else:
-        ix = create_index(index_dir)
-    with Manifest(index_dir) as manifest:
-        batch = _Batch(ix, index_dir, manifest)
+    refuse_foreign_folder(index_dir)
+    with IndexerLock(index_dir) as lock:
+        note = lock.stale_note()
+        if note:
+            report.notes.append(note)
+        clear_leftovers(index_dir)
+        if rebuild:
+            remove_index(index_dir)
+        if index_exists(index_dir):
+            ix = open_index(index_dir)
+            ensure_commit_record(ix, index_dir)
+        else:
+            ix = create_index(index_dir)
         try:
-            _run(
-                paths,
-                manifest,
-                batch,
-                report,
-                prune,
-                prune_everywhere,
-                seeds,
-                progress,
-                batch_paragraphs,
-            )
-            batch.commit()
-        except BaseException:
-            batch.cancel()
-            raise
-        report.total_documents, report.total_paragraphs = manifest.totals()[1:]
+            manifest = Manifest(index_dir)
+        except sqlite3.Error as exc:
+            raise IndexWriteFailed(f"could not open the file list in {index_dir}: {exc}") from None
+        with manifest:
+            batch = _Batch(ix, index_dir, manifest)
+            try:
+                _run(
+                    paths,
+                    manifest,
+                    batch,
+                    report,
+                    prune,
+                    prune_everywhere,
+                    seeds,
+                    progress,
+                    batch_paragraphs,
+                    follow_symlinks,
+                )
+                batch.commit()
+            except BaseException:
+                batch.cancel()
+                raise
+            report.total_documents, report.total_paragraphs = manifest.totals()[1:]
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _run(
-    paths, manifest, batch, report, prune, prune_everywhere, seeds, progress, batch_paragraphs
+    paths,
+    manifest,
+    batch,
+    report,
+    prune,
+    prune_everywhere,
+    seeds,
+    progress,
+    batch_paragraphs,
+    follow_symlinks=False,
 ) -> None:
     existing = manifest.files()
     scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
@@ -205,7 +259,7 @@ def _run(
     tasks: dict[str, tuple[Root, FoundFile]] = {}
     for root, scope in scopes:
         try:
-            for found in walk(scope, root.path):
+            for found in walk(scope, root.path, follow_outside=follow_symlinks):
                 tasks.setdefault(file_key(root.id, found.relpath), (root, found))
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))
@@ -277,7 +331,7 @@ def _index_file(
             batch.delete(key)
             report.removed += 1
         return
-    except (OSError, SearchToolError, ValueError, EOFError) as exc:
+    except Exception as exc:  # a reader's failure is this file's error, never the run's
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         report.errors.append((shown, reason))
         return
@@ -289,13 +343,17 @@ def _index_file(
         while doc is not None:
             if not doc.doc_id:
                 doc.doc_id = found.relpath
+            # Errors of the index writer itself (a full disk) are not this file's
+            # fault: they end the run, and the batch is cancelled.
             paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
             docs += 1
-            doc = next(documents, None)
-    except (OSError, SearchToolError, ValueError, EOFError) as exc:
-        # Part of the file went in; leave it out of the manifest so the next run redoes it.
-        report.errors.append((shown, f"stopped part-way: {exc}"))
-        return
+            try:
+                doc = next(documents, None)
+            except Exception as exc:
+                # Whole documents of the file went in; leave it out of the manifest
+                # so the next run redoes it.
+                report.errors.append((shown, f"stopped part-way: {exc}"))
+                return
     finally:
         report.warnings.extend((shown, w) for w in warnings)
     if docs == 0:

@@ -6,17 +6,33 @@ searcher lives in `search.engine`), so a change of engine stays in two modules.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 from index.documents import Document
-from index.errors import IndexDamaged, IndexLocked, IndexMissing, SearchToolError
+from index.errors import (
+    IndexDamaged,
+    IndexLocked,
+    IndexMissing,
+    IndexWriteFailed,
+    SearchToolError,
+)
+from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
 from index.schema import SCHEMA_VERSION, build_schema
 
 FORMAT_FILE = "search-index.json"
+# What the last commit wrote: the TOC's digest and every segment file's size, so a
+# truncated or deleted file is caught when the index opens, not halfway through a query.
+COMMIT_FILE = "search-index.commit.json"
 LOCK_TIMEOUT_SECONDS = 10.0
+INDEX_NAME = "MAIN"  # Whoosh's default index name: files are MAIN_*.toc, MAIN_<segment>.*
+WHOOSH_LOCK = f"{INDEX_NAME}_WRITELOCK"
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -26,6 +42,11 @@ def rebuild_hint(index_dir: Path) -> str:
 def index_exists(index_dir: Path) -> bool:
     """True when `index_dir` holds an index of ours (it may still be damaged)."""
     return (index_dir / FORMAT_FILE).is_file()
+
+
+def damaged(index_dir: Path, what: str) -> IndexDamaged:
+    """The one-line error for an index that cannot be used as it is."""
+    return IndexDamaged(f"the index at {index_dir} is damaged ({what}); {rebuild_hint(index_dir)}")
 
 
 def _check_format(index_dir: Path) -> None:
@@ -43,59 +64,336 @@ def _check_format(index_dir: Path) -> None:
         )
 
 
-def create_index(index_dir: Path, replacing: bool = False):
-    """Create an empty index. A folder holding other files is refused unless it held
-    an index of ours a moment ago (`replacing`, for --rebuild)."""
+def create_index(index_dir: Path):
+    """Create an empty index, first clearing what a killed create or rebuild left.
+
+    Without the format file nothing here is a usable index; a stale manifest in
+    particular would call files "unchanged" that the new index does not hold.
+    """
     from whoosh import index as whoosh_index
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    if not replacing and not index_exists(index_dir) and any(index_dir.iterdir()):
-        raise SearchToolError(
-            f"{index_dir} is not empty and is not a search index; choose an empty or new folder"
-        )
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
-    (index_dir / FORMAT_FILE).write_text(
-        json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", "utf-8"
-    )
+    try:
+        remove_index(index_dir)
+        ix = whoosh_index.create_in(str(index_dir), build_schema())
+        record_commit(ix, index_dir)
+        # Written last and atomically: a folder with this file is a whole, empty index.
+        write_atomic(index_dir / FORMAT_FILE, json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
+    except OSError as exc:
+        raise IndexWriteFailed(
+            f"could not create the index at {index_dir}: {exc.strerror or exc}"
+        ) from None
     return ix
 
 
-def _is_ours(name: str) -> bool:
-    """Files this tool and Whoosh put in an index folder (nothing else is ever deleted)."""
+def refuse_foreign_folder(index_dir: Path) -> None:
+    """Never turn a folder of someone's files into an index (a mistyped --index ~/Documents)."""
+    if not index_dir.is_dir() or index_exists(index_dir):
+        return
+    strangers = [
+        e.name
+        for e in index_dir.iterdir()
+        if not ours(e.name) and e.name not in (LOCK_NAME, INFO_NAME)
+    ]
+    if strangers:
+        raise SearchToolError(
+            f"{index_dir} is not empty and is not a search index; choose an empty or new folder"
+        )
+
+
+def ours(name: str) -> bool:
+    """True for the files an index of ours consists of (never a stranger's files)."""
     return (
-        name in (FORMAT_FILE, MANIFEST_NAME)
-        or name.startswith((MANIFEST_NAME + "-", "MAIN_", "_MAIN_"))
-        or name.endswith(".tmp")
+        name.startswith((f"{INDEX_NAME}_", f"_{INDEX_NAME}_", MANIFEST_NAME, "search-index."))
+        or name == f"{INDEX_NAME}.tmp"
+        or (name.startswith(".") and name.endswith(".tmp"))
     )
 
 
 def remove_index(index_dir: Path) -> None:
-    """Delete an index's files (used by --rebuild), never anything else in the folder."""
-    if not index_exists(index_dir):
+    """Delete an index's files (used by --rebuild), keeping the indexer lock the caller
+    holds. The format file goes first, so a kill part-way leaves no index rather than
+    a damaged one; files that are not ours are left alone."""
+    if not index_dir.is_dir():
         return
+    (index_dir / FORMAT_FILE).unlink(missing_ok=True)
     for entry in index_dir.iterdir():
-        if entry.is_dir() and entry.name.endswith(".tmp"):
+        # Lock files stay: a new inode would not be locked by whoever holds the old one.
+        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME, WHOOSH_LOCK):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def clear_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a killed or failed writer left: Whoosh's temp folder, unrenamed TOC
+    files and segment files no TOC refers to (after a full disk they hold the space
+    the next run needs; Whoosh itself would delete them only at its next commit).
+
+    Only safe while holding the indexer lock (no writer of ours is running).
+    """
+    from whoosh.index import TOC
+
+    live = None
+    if index_exists(index_dir):
+        with contextlib.suppress(Exception):
+            from whoosh.filedb.filestore import FileStorage
+
+            toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME, schema=build_schema())
+            live = {seg.segment_id() for seg in toc.segments}
+    segment = TOC._segment_pattern(INDEX_NAME)
+    removed = []
+    for entry in index_dir.iterdir():
+        name = entry.name
+        match = segment.match(name)
+        if live is not None and match and match.group(1) not in live and entry.is_file():
+            entry.unlink(missing_ok=True)
+        elif name == f"{INDEX_NAME}.tmp" and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
-        elif entry.is_file() and _is_ours(entry.name):
-            entry.unlink()
+        elif (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
+            name.startswith(".") and name.endswith(".tmp")  # our own atomic writes
+        ):
+            entry.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(name)
+    return removed
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def record_commit(ix, index_dir: Path) -> None:
+    """Note the TOC digest and segment file sizes of the commit just made.
+
+    Best effort: when it cannot be written the old record no longer matches the
+    TOC's generation and is ignored, so a failure here can never make an index
+    look damaged.
+    """
+    from whoosh.index import TOC
+
+    try:
+        toc = ix._read_toc()
+        toc_name = TOC._filename(ix.indexname, toc.generation)
+        live = {seg.segment_id() for seg in toc.segments}
+        files = {}
+        for name in os.listdir(index_dir):
+            stem = name.split(".", 1)[0]
+            if stem in live:
+                files[name] = (index_dir / name).stat().st_size
+        record = {
+            "generation": toc.generation,
+            "toc": toc_name,
+            "toc_digest": _digest(index_dir / toc_name),
+            "files": files,
+        }
+        write_atomic(index_dir / COMMIT_FILE, json.dumps(record, sort_keys=True) + "\n")
+    except Exception:
+        with contextlib.suppress(OSError):
+            (index_dir / COMMIT_FILE).unlink()
+
+
+def ensure_commit_record(ix, index_dir: Path) -> None:
+    """Make sure the next open can check the files, verifying them once if it cannot.
+
+    The record is missing or behind after a crash between a commit and its record
+    (or in an index from before records): then read everything once, and record it.
+    """
+    try:
+        record = json.loads((index_dir / COMMIT_FILE).read_text("utf-8"))
+        if record.get("generation") == ix.latest_generation():
+            return
+    except (OSError, ValueError, AttributeError):
+        pass
+    verify_index(index_dir, deep=False)
+    record_commit(ix, index_dir)
+
+
+def _check_commit(index_dir: Path, generation: int) -> None:
+    """Compare the files on disk with the record of the last commit (when it is current)."""
+    try:
+        record = json.loads((index_dir / COMMIT_FILE).read_text("utf-8"))
+        if record.get("generation") != generation:
+            return  # written by an earlier commit (a crash came between): nothing to compare
+        toc_name, toc_digest, files = record["toc"], record["toc_digest"], record["files"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    for name, size in sorted(files.items()):
+        try:
+            actual = (index_dir / name).stat().st_size
+        except FileNotFoundError:
+            raise damaged(index_dir, f"segment file {name} is missing") from None
+        except OSError as exc:
+            raise damaged(index_dir, f"segment file {name}: {exc.strerror}") from None
+        if actual != size:
+            raise damaged(
+                index_dir, f"segment file {name} has {actual:,} bytes, {size:,} were written"
+            )
+    try:
+        if _digest(index_dir / toc_name) != toc_digest:
+            raise damaged(index_dir, f"its table of contents {toc_name} was altered")
+    except OSError:
+        pass  # replaced by a newer commit since we looked; Whoosh read a valid one
+
+
+def _check_schema(stored, expected) -> None:
+    """Raise ValueError when the schema pickled in the TOC is not the one we write."""
+    if sorted(stored.names()) != sorted(expected.names()):
+        raise ValueError("fields " + ", ".join(sorted(set(stored.names()) ^ set(expected.names()))))
+    for name in expected.names():
+        if type(stored[name]) is not type(expected[name]):
+            raise ValueError(f"field {name} is a {type(stored[name]).__name__}")
 
 
 def open_index(index_dir: Path):
-    """Open an existing index for reading or writing, with one-line errors."""
+    """Open an existing index for reading or writing, with one-line errors.
+
+    A commit by a running indexer can replace the TOC and delete the files of
+    merged segments while we read them; such a failure is retried on the newer
+    generation, and only a failure on an unchanging generation counts as damage.
+    """
     if not index_exists(index_dir):
         raise IndexMissing(
             f"no index at {index_dir}; create it with: search index PATH... --index {index_dir}"
         )
     _check_format(index_dir)
-    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
 
+    storage = FileStorage(str(index_dir))
+    for attempt in range(10):
+        generation = TOC._latest_generation(storage, INDEX_NAME)
+        try:
+            return _open_generation(index_dir, storage)
+        except IndexDamaged:
+            if TOC._latest_generation(storage, INDEX_NAME) == generation or attempt == 9:
+                raise
+            time.sleep(0.02)
+    raise AssertionError("unreachable")
+
+
+def _open_generation(index_dir: Path, storage):
+    from whoosh.index import TOC
+
+    schema = build_schema()
     try:
-        return whoosh_index.open_dir(str(index_dir), schema=build_schema())
+        ix = _steady_index_class()(storage, schema=schema, indexname=INDEX_NAME)
+        toc = ix._read_toc()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
+        raise damaged(index_dir, _short(exc)) from None
+    try:
+        stored = TOC.read(storage, INDEX_NAME).schema  # this one unpickles the schema
+        _check_schema(stored, schema)
+    except FileNotFoundError as exc:  # a newer commit replaced the TOC meanwhile
+        raise damaged(index_dir, _short(exc)) from None
+    except Exception as exc:
         raise IndexDamaged(
-            f"the index at {index_dir} is damaged ({type(exc).__name__}: {exc}); "
+            f"the index at {index_dir} was built with a different schema ({_short(exc)}); "
             f"{rebuild_hint(index_dir)}"
         ) from None
+    _check_commit(index_dir, toc.generation)
+    return ix
+
+
+def _hold_columns(reader, ix) -> None:
+    """Open every column file of every segment now, so a commit that merges segments
+    away (and deletes their files) cannot pull them from under a running query.
+
+    Whoosh opens terms and postings when a reader is made, but per-document columns
+    (stored fields, field lengths) only on first use: without this, a query that
+    overlaps a commit fails with "'NoneType' object is not subscriptable".
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
+
+    columns = [("_stored", STORED_COLUMN)] + [
+        (f"_{name}_len", LENGTHS_COLUMN) for name, field in reader.schema.items() if field.scorable
+    ]
+    missing = False
+    for leaf, _base in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_readers"):
+            continue
+        for column, kind in columns:
+            if column in perdoc._readers:
+                continue
+            if column != "_stored" and not perdoc.has_column(column):
+                missing = True
+                continue
+            # Opening raises FileNotFoundError when the file is already gone.
+            perdoc._colfiles[column] = perdoc._get_column_file(column)
+            perdoc._readers[column] = perdoc.column_reader(column, kind)
+    if missing and ix.latest_generation() != reader.generation():
+        raise FileNotFoundError("a segment was merged away while opening the index")
+
+
+def _steady_index_class():
+    """A Whoosh FileIndex whose readers hold all their files from the start."""
+    from whoosh.index import FileIndex
+
+    class SteadyIndex(FileIndex):
+        def _read_toc(self):
+            # Between finding the latest TOC and opening it, a commit may replace
+            # it (and delete the old one): read the newer one then.
+            for attempt in range(20):
+                try:
+                    return FileIndex._read_toc(self)
+                except FileNotFoundError:
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.005 * attempt)
+
+        def reader(self, reuse=None):
+            # `reuse` is ignored: Whoosh-Reloaded 2.7.5 appends every segment of the
+            # reused reader to the new one, so after a merge a refreshed searcher
+            # would still see the merged-away segments, and every hit twice.
+            for attempt in range(20):
+                r = FileIndex.reader(self)
+                try:
+                    _hold_columns(r, self)
+                    return r
+                except OSError:
+                    r.close()
+                    time.sleep(0.01 * attempt)
+            return FileIndex.reader(self)
+
+    return SteadyIndex
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def verify_index(index_dir: Path, deep: bool = True) -> None:
+    """Read the index back; raise IndexDamaged when it cannot be read.
+
+    deep: every stored paragraph and every posting list. Slow on a big index: the
+    CLI runs it only after an unexpected error, to tell a damaged index (Whoosh
+    reads segment files lazily) from a bug of ours. Otherwise: open every file of
+    every segment and read each segment's first and last stored paragraph.
+    """
+    ix = open_index(index_dir)
+    try:
+        with ix.reader() as reader:
+            if not deep:
+                for leaf, _base in reader.leaf_readers():
+                    last = leaf.doc_count_all() - 1
+                    for docnum in {0, last} if last >= 0 else ():
+                        leaf.stored_fields(docnum)
+                return
+            for _ in reader.all_stored_fields():
+                pass
+            for fieldname in reader.indexed_field_names():
+                for term in reader.lexicon(fieldname):
+                    for _ in reader.postings(fieldname, term).all_ids():
+                        pass
+    except Exception as exc:
+        raise damaged(index_dir, _short(exc)) from None
 
 
 class ParagraphWriter:
@@ -104,6 +402,7 @@ class ParagraphWriter:
     def __init__(self, ix, index_dir: Path, limitmb: int = 256):
         from whoosh.index import LockError
 
+        self.ix, self.index_dir = ix, index_dir
         try:
             # Uncompounded segments let readers map only the parts a query touches.
             self._w = ix.writer(
@@ -145,7 +444,31 @@ class ParagraphWriter:
         return len(doc.paragraphs)
 
     def commit(self) -> None:
-        self._w.commit()
+        """Make the batch visible; on a write error (a full disk) the last commit stays."""
+        try:
+            self._w.commit()
+        except OSError as exc:
+            self.cancel()
+            raise IndexWriteFailed(
+                f"could not write to the index at {self.index_dir}: {exc.strerror or exc}; "
+                "it still holds everything up to the last completed batch"
+            ) from None
+        record_commit(self.ix, self.index_dir)
 
     def cancel(self) -> None:
-        self._w.cancel()
+        """Drop the batch. Best effort: it runs after errors, and must not hide them."""
+        w = self._w
+        if w.is_closed:
+            return
+        try:
+            w.cancel()
+        except Exception:
+            # Closing the segment failed (e.g. no space left): still free the lock
+            # and the temp folder, as Whoosh's own _finish would have.
+            with contextlib.suppress(Exception):
+                w._tempstorage.destroy()
+            lock = getattr(w, "writelock", None)
+            if lock is not None and getattr(lock, "fd", None) is not None:
+                with contextlib.suppress(Exception):
+                    lock.release()
+            w.is_closed = True

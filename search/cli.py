@@ -102,6 +102,11 @@ def index_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--no-prune", action="store_true", help="keep documents whose files are gone"
     )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="also follow symbolic links that point outside the folders given",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     return p
 
@@ -129,13 +134,17 @@ def use_color(choice: str, stream) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    indexing = bool(argv) and argv[0] == "index"
+    args = None
     try:
-        if argv and argv[0] == "index":
-            return run_index(index_parser().parse_args(argv[1:]))
+        if indexing:
+            args = index_parser().parse_args(argv[1:])
+            return run_index(args)
         if argv and argv[0] == "tui":
             args = tui_parser().parse_args(argv[1:])
             return run_tui(" ".join(args.query), args.index, args.limit)
-        return run_query(query_parser().parse_args(argv))
+        args = query_parser().parse_args(argv)
+        return run_query(args)
     except SearchToolError as exc:
         warn(str(exc))
         return EXIT_ERROR
@@ -146,6 +155,30 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`search x | head`); that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FOUND
+    except Exception as exc:  # never a traceback: say what broke, in one line
+        warn(explain_failure(exc, getattr(args, "index", None), indexing))
+        return EXIT_ERROR
+
+
+def explain_failure(exc: Exception, index_option: str | None, indexing: bool) -> str:
+    """One line for an unexpected error: a damaged index (Whoosh reads segment files
+    lazily, so damage can first show mid-query), a system error, or a bug of ours."""
+    from index.locations import chosen_index_dir
+    from index.storage import damaged, index_exists, verify_index
+
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    index_dir, _ = chosen_index_dir(index_option)
+    if index_exists(index_dir):
+        try:
+            verify_index(index_dir)
+        except SearchToolError as damage:
+            return str(damage)
+        except Exception as other:  # the check itself could not read the index
+            return str(damaged(index_dir, f"unreadable: {type(other).__name__}"))
+    if isinstance(exc, OSError):
+        action = "write to" if indexing else "read"
+        return f"could not {action} {exc.filename or index_dir}: {exc.strerror or exc}"
+    return f"internal error ({detail}); please report it"
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -167,10 +200,13 @@ def run_query(args: argparse.Namespace) -> int:
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
         try:
-            result = engine.search(text, limit=None if wants_all else args.limit)
+            # Whoosh refuses limit=0; "-n 0" still wants the count and the exit code.
+            result = engine.search(text, limit=None if wants_all else max(args.limit, 1))
         except EmptyQuery as exc:
             warn(str(exc))
             return EXIT_ERROR
+    if args.limit == 0 and not wants_all:
+        result.hits = []
     if not args.json:
         for notice in result.notices:
             warn(notice)
@@ -235,6 +271,7 @@ def run_index(args: argparse.Namespace) -> int:
             prune=not args.no_prune,
             prune_everywhere=args.prune,
             progress=progress,
+            follow_symlinks=args.follow_symlinks,
         )
     finally:
         if bar is not None:

@@ -25,7 +25,9 @@ from index.schema import QUERY_FIELDS, SEARCH_FIELDS
 
 MAX_QUERY_CHARS = 2000
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, and lone surrogates (argv bytes that are not UTF-8 arrive as
+# surrogate escapes, which Whoosh cannot encode).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$|\))")
 _FIELD_PREFIX = re.compile(r"\b\w+:")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")

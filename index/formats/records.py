@@ -11,11 +11,13 @@ from __future__ import annotations
 import gzip
 import json
 import lzma
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from index.chunking import chunk_plain, fallback_title
+from index.decoding import Unreadable
 from index.documents import Document
 
 
@@ -68,6 +70,13 @@ def record_to_document(record: dict, line_no: int) -> Document | None:
 
 
 def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
+    try:
+        yield from _read_lines(path, warn)
+    except (lzma.LZMAError, zlib.error) as exc:  # not OSErrors, unlike gzip's own
+        raise Unreadable(f"damaged compressed data ({exc})") from None
+
+
+def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     with _open(path) as lines:
         for line_no, line in enumerate(lines, 1):
             if not line.strip():

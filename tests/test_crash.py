@@ -1,0 +1,108 @@
+"""SIGKILL `search index` at random moments; the index must stay whole and resumable.
+
+Each round builds (or updates) an index with tiny batches, so commits and
+Whoosh's merges happen every few files, and kills it again and again at random
+delays. After every kill: the index opens, each file it holds has all its
+paragraphs exactly once, and the manifest never claims more than the index
+holds. After the round, the same command run to the end yields exactly the
+corpus. SEARCH_SOAK_TRIALS=N runs N kills per round instead of the default,
+SEARCH_CRASH_FILES=N sets the corpus size.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+from crashkit import (
+    check_consistent,
+    check_exact,
+    cli_env,
+    commit_record_behind,
+    expected_paragraphs,
+    kill_after,
+    make_corpus,
+    start_cli,
+    uncommitted_files,
+    write_doc,
+)
+
+# CI uses 900 files to stay within a minute; the soak (bench/soak.py) uses 3,000.
+FILES = int(os.environ.get("SEARCH_CRASH_FILES", "0") or 0) or 900
+KILLS_PER_ROUND = int(os.environ.get("SEARCH_SOAK_TRIALS", "0") or 0) or 12
+BATCH = "60"
+
+
+def _kill_round(corpus, index_dir, rng, stats, before=None, extra=()):
+    expected = expected_paragraphs(corpus)
+    env = cli_env(SEARCH_BATCH_PARAGRAPHS=BATCH)
+    args = ("index", str(corpus), "--index", str(index_dir), "-q", *extra)
+    for _ in range(KILLS_PER_ROUND):
+        # Mostly early-to-mid run, sometimes right at start-up (index creation).
+        delay = rng.choice([rng.uniform(0.05, 0.6), rng.uniform(0.3, 2.0), rng.uniform(0.3, 2.0)])
+        proc = start_cli(*args, env=env)
+        killed = kill_after(proc, delay)
+        stats["trials"] += 1
+        stats["kills"] += killed
+        if not killed:
+            assert proc.returncode == 0, proc.stderr
+            continue
+        if not (index_dir / "search-index.json").exists():
+            stats["before_index"] += 1
+            continue
+        problems = check_consistent(index_dir, expected, before, corpus)
+        assert not problems, f"after a kill at {delay:.2f} s: {problems[:5]}"
+        if uncommitted_files(index_dir):
+            stats["mid_write"] += 1  # segment or TOC files the last commit does not use
+        if commit_record_behind(index_dir):
+            stats["mid_commit"] += 1  # killed between Whoosh's commit and our record of it
+    proc = start_cli(*args, env=env)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    problems = check_exact(index_dir, expected, corpus)
+    assert not problems, problems[:5]
+
+
+def test_sigkill_during_indexing_never_loses_or_duplicates(tmp_path):
+    rng = random.Random(int(os.environ.get("SEARCH_CRASH_SEED", "1234")))
+    corpus = make_corpus(tmp_path / "corpus", FILES)
+    index_dir = tmp_path / "index"
+    stats = {"trials": 0, "kills": 0, "before_index": 0, "mid_write": 0, "mid_commit": 0}
+
+    # Round 1: a new index, killed repeatedly, then finished.
+    _kill_round(corpus, index_dir, rng, stats)
+
+    # Round 2: a complete index whose files change: edits, deletions, additions.
+    before = expected_paragraphs(corpus)
+    files = sorted(corpus.rglob("*.txt"))
+    for n, path in enumerate(rng.sample(files, len(files) // 5)):
+        write_doc(path, n, rng, version=1)
+    for path in rng.sample(files, len(files) // 20):
+        path.unlink(missing_ok=True)
+    for n in range(150):
+        write_doc(corpus / "part0" / f"new{n:04d}.txt", 90_000 + n, rng)
+    _kill_round(corpus, index_dir, rng, stats, before)
+
+    # Round 3: `--rebuild` killed again and again (part-way through removing the old
+    # index, creating the new one, or filling it), then run to the end.
+    _kill_round(corpus, index_dir, rng, stats, extra=("--rebuild",))
+
+    print(f"crash trials: {stats}")
+    assert stats["kills"] >= min(30, 3 * KILLS_PER_ROUND - 6)
+
+
+def test_interrupted_rebuild_then_plain_run_indexes_everything(tmp_path):
+    """A rebuild killed after it removed the format file but before the manifest:
+    the next plain run must not trust the old manifest's "unchanged"."""
+    from index.indexer import index_paths
+
+    corpus = make_corpus(tmp_path / "corpus", 40)
+    index_dir = tmp_path / "index"
+    index_paths([corpus], index_dir)
+    (index_dir / "search-index.json").unlink()  # where the kill struck
+    for toc in index_dir.glob("_MAIN_*.toc"):
+        toc.unlink()
+    report = index_paths([corpus], index_dir)
+    assert report.files_indexed == 40
+    assert not check_exact(index_dir, expected_paragraphs(corpus), corpus)
