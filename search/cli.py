@@ -55,6 +55,23 @@ def query_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show at most N paragraphs (default 10)",
     )
+    p.add_argument(
+        "--per-doc",
+        type=int,
+        default=3,
+        metavar="N",
+        help="show at most N paragraphs of one document (default 3; 0: no limit)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="under each hit, the words it matched and missed and their share of its score",
+    )
+    p.add_argument(
+        "--expand",
+        action="store_true",
+        help="also search for words common in the best paragraphs (pseudo-relevance feedback)",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument(
         "--json", action="store_true", help="one JSON object per hit, then a summary object"
@@ -139,19 +156,30 @@ def run_query(args: argparse.Namespace) -> int:
     if args.limit < 0:
         warn("--limit must be 0 or more")
         return EXIT_ERROR
+    if args.per_doc < 0:
+        warn("--per-doc must be 0 or more")
+        return EXIT_ERROR
     from search.opening import ensure_index
     from search.query import EmptyQuery
 
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
         try:
-            result = engine.search(text, limit=None if wants_all else args.limit)
+            result = engine.search(
+                text,
+                limit=None if wants_all else args.limit,
+                per_doc=0 if wants_all else args.per_doc,
+                explain=args.explain,
+                expand=args.expand,
+            )
         except EmptyQuery as exc:
             warn(str(exc))
             return EXIT_ERROR
     if not args.json:
         for notice in result.notices:
             warn(notice)
+        if result.suggestion:
+            warn(f"did you mean: {result.suggestion}")
     if args.json:
         from search.render import print_json
 
@@ -166,11 +194,11 @@ def run_query(args: argparse.Namespace) -> int:
     elif use_color(args.color, sys.stdout):
         from search.render import print_styled
 
-        print_styled(result)
+        print_styled(result, explain=args.explain)
     else:
         from search.render import print_plain
 
-        print_plain(result)
+        print_plain(result, explain=args.explain)
     if not (args.json or wants_all) and sys.stdout.isatty():
         shown = len(result.hits)
         warn(

@@ -13,14 +13,41 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.sorting import FieldFacet, MultiFacet
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
 from search.highlight import Span, match_spans
-from search.query import ParsedQuery, parse, phrases, positive, relax
+from search.query import (
+    ParsedQuery,
+    free_parts,
+    parse,
+    phrases,
+    plain_words,
+    positive,
+    relax,
+)
+from search.scoring import ADAPTIVE, Coverage, LuceneBM25, strip_tier
 
 ALL_WORDS = "all"
 ANY_WORD = "any"
+# Paragraphs shown per document before "+N more in this document" (the CLI default;
+# Engine.search keeps 0 = no limit unless asked, for library callers).
+PER_DOC = 3
+# A query that finds fewer paragraphs than this gets a did-you-mean check.
+FEW_HITS = 3
+
+
+@dataclass
+class TermShare:
+    """One query word's part in a hit's score (`--explain`)."""
+
+    word: str
+    score: float
+    matched: bool
+
+    def share(self, total: float) -> float:
+        return self.score / total if total > 0 else 0.0
 
 
 @dataclass
@@ -42,6 +69,10 @@ class Hit:
     page: int | None = None
     file_key: str = ""
     root: str = ""
+    missing: list[str] = field(default_factory=list)  # query words this paragraph lacks
+    more_in_doc: int = 0  # further matching paragraphs of the document, not shown
+    explain: list[TermShare] = field(default_factory=list)  # filled when asked
+    docnum: int = -1
 
 
 @dataclass
@@ -50,18 +81,36 @@ class SearchResult:
     hits: list[Hit]
     total: int  # paragraphs that match, not only those shown
     elapsed_ms: float
-    mode: str = ALL_WORDS  # ANY_WORD when the AND query found nothing and OR did
+    mode: str = ALL_WORDS  # ANY_WORD when no paragraph has all the words
     notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None  # did-you-mean: a respelled query that finds more
+    all_words_total: int | None = None  # paragraphs with every word (None: not counted)
+    expanded_with: list[str] = field(default_factory=list)  # --expand: words added
+
+
+@dataclass
+class Ranked:
+    """Whoosh's ranking before hits are dressed up: what the relevance harness reads."""
+
+    query: wq.Query  # what ran
+    base: wq.Query  # the query as parsed (for highlighting and explain)
+    parts: list[tuple[str, wq.Query]]  # (word as typed, its query) of the free words
+    rows: list[tuple[int, float, dict, int]]  # (docnum, score, stored fields, more in doc)
+    total: int
+    notices: list[str]
+    expanded_with: list[str] = field(default_factory=list)
 
 
 class Engine:
     """An open index plus one reusable searcher."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, *, strategy: str = ADAPTIVE, weighting=None):
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
         self.analyzer = self.schema["text"].analyzer
+        self.strategy = strategy
+        self.weighting = weighting if weighting is not None else LuceneBM25()
         self._searcher = None
 
     # lifecycle
@@ -79,7 +128,7 @@ class Engine:
     @property
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=self.weighting)
         return self._searcher
 
     def refresh(self) -> bool:
@@ -98,35 +147,104 @@ class Engine:
     def parse(self, text: str) -> ParsedQuery:
         return parse(text, self.schema)
 
-    def search(self, text: str, limit: int | None = 10) -> SearchResult:
-        """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query."""
+    def search(
+        self,
+        text: str,
+        limit: int | None = 10,
+        *,
+        per_doc: int = 0,
+        explain: bool = False,
+        expand: bool = False,
+        suggest: bool = True,
+    ) -> SearchResult:
+        """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
+
+        Paragraphs with every word come first; when there are fewer than `limit` of
+        them, paragraphs with some of the words follow, each listing what it misses.
+        per_doc: at most this many paragraphs per document (0: no limit).
+        explain: fill each hit's `explain` with the words' shares of its score.
+        expand: add words from the top paragraphs (pseudo-relevance feedback).
+        """
         started = time.perf_counter()
-        parsed = self.parse(text)
-        notices = list(parsed.notices)
-        q, mode = parsed.query, ALL_WORDS
-        results = self._run(q, limit)
-        if results.is_empty():
-            relaxed = relax(q)
-            if relaxed is not None:
-                fallback = self._run(relaxed, limit)
-                if not fallback.is_empty():
-                    q, mode, results = relaxed, ANY_WORD, fallback
-                    notices.append(
-                        "no paragraph has all the words; showing paragraphs with any of them"
-                    )
-        hits = self._hits(q, results)
+        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand)
+        hits = self._hits(ranked, explain)
+        notices = list(ranked.notices)
+        complete = sum(1 for h in hits if not h.missing)
+        mode = ALL_WORDS if (complete or not hits) else ANY_WORD
+        if hits and not complete:
+            notices.append("no paragraph has all the words; showing paragraphs with some of them")
+        elif complete < len(hits):
+            notices.append(
+                "fewer paragraphs than asked have all the words; "
+                "the rest have some of them (missing words shown)"
+            )
+        suggestion = None
+        if suggest and complete < FEW_HITS and (limit is None or complete < limit):
+            suggestion = self.did_you_mean(text)
         return SearchResult(
             query=text,
             hits=hits,
-            total=len(results),
+            total=ranked.total,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             mode=mode,
             notices=notices,
+            suggestion=suggestion,
+            expanded_with=ranked.expanded_with,
         )
 
-    def _run(self, q: wq.Query, limit: int | None):
+    def rank(
+        self, text: str, limit: int | None = 10, *, per_doc: int = 0, expand: bool = False
+    ) -> Ranked:
+        """Parse and rank, without highlighting (the harness and `search` both use this)."""
+        parsed = self.parse(text)
+        q = parsed.query
+        parts = self.query_parts(text, q)
+        if self.strategy == ALL_ONLY:
+            run = q
+        else:
+            relaxed = relax(q, self._combine)
+            run = relaxed if relaxed is not None else q
+        expanded_with: list[str] = []
+        if expand:
+            from search.expand import expand_query
+
+            run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
+        results = self._run(run, limit, per_doc=per_doc)
+        if self.strategy == ALL_ONLY and results.is_empty():
+            relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
+            if relaxed is not None:
+                run = relaxed
+                results = self._run(run, limit, per_doc=per_doc)
+        rows = []
+        counts = getattr(results, "collapsed_counts", None) or {}
+        for score, docnum in results.top_n:
+            stored = self.searcher.stored_fields(docnum)
+            more = counts.get((stored.get("file_key", ""), stored.get("doc_id", "")), 0)
+            rows.append((docnum, score, stored, more))
+        total = len(results) + sum(counts.values())  # collapsing leaves them out of len()
+        return Ranked(run, q, parts, rows, total, parsed.notices, expanded_with)
+
+    def _combine(self, free: list[wq.Query]) -> wq.Query:
+        return Coverage(free, strategy=self.strategy)
+
+    def _run(self, q: wq.Query, limit: int | None, *, per_doc: int = 0):
         # optimize=False makes the collector count every match, so `total` is exact.
-        return self.searcher.search(q, limit=limit, optimize=False)
+        kwargs = {}
+        if per_doc > 0:
+            kwargs = {"collapse": _DOC_FACET, "collapse_limit": per_doc}
+        return self.searcher.search(q, limit=limit, optimize=False, **kwargs)
+
+    def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
+        """The free words/phrases of `q`, each with the spelling the person typed."""
+        surface = self._surface_map(text)
+        return [(_label(part, surface), part) for part in free_parts(q)]
+
+    def _surface_map(self, text: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for word in plain_words(text):
+            for token in self.analyzer(word, mode="query"):
+                found.setdefault(token.text, word.lower())
+        return found
 
     def highlight_terms(self, q: wq.Query) -> tuple[set[str], list[tuple[list[str], int]]]:
         """Index terms to light up (wildcards and fuzzy terms expanded) and phrases."""
@@ -147,17 +265,43 @@ class Engine:
                     terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
         return terms, [p for p in phrases(pos)]
 
-    def _hits(self, q: wq.Query, results) -> list[Hit]:
-        terms, phrase_list = self.highlight_terms(q)
+    def term_shares(self, docnum: int, parts: list[tuple[str, wq.Query]]) -> list[TermShare]:
+        """Each free word's BM25 score on one paragraph (0 and unmatched when absent)."""
+        shares = []
+        for word, part in parts:
+            matcher = part.matcher(self.searcher)
+            score, matched = 0.0, False
+            if matcher.is_active():
+                matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    matched, score = True, float(matcher.score())
+            shares.append(TermShare(word, score, matched))
+        return shares
+
+    def did_you_mean(self, text: str) -> str | None:
+        """A respelling of `text` from words in the index that finds more, or None.
+
+        "More" counts paragraphs with every word: a typo'd word is what keeps them out.
+        """
+        from search.spelling import suggest_query
+
+        return suggest_query(self, text)
+
+    def count_all_words(self, text: str) -> int:
+        """Paragraphs that match `text` as written (every word), without the fallback."""
+        return len(self._run(self.parse(text).query, 1))
+
+    def _hits(self, ranked: Ranked, explain: bool) -> list[Hit]:
+        terms, phrase_list = self.highlight_terms(ranked.base)
         hits = []
-        for rank, r in enumerate(results, 1):
-            f = r.fields()
+        for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             text = f.get("text", "")
             title = f.get("title", "")
+            shares = self.term_shares(docnum, ranked.parts) if ranked.parts else []
             hits.append(
                 Hit(
                     rank=rank,
-                    score=float(r.score or 0.0),
+                    score=strip_tier(float(score or 0.0)),
                     doc_id=f.get("doc_id", ""),
                     path=f.get("path", ""),
                     title=title,
@@ -171,6 +315,33 @@ class Engine:
                     page=f.get("page"),
                     file_key=f.get("file_key", ""),
                     root=f.get("root", ""),
+                    missing=[s.word for s in shares if not s.matched],
+                    more_in_doc=more,
+                    explain=shares if explain else [],
+                    docnum=docnum,
                 )
             )
         return hits
+
+
+ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word (for the harness)
+_DOC_FACET = MultiFacet([FieldFacet("file_key"), FieldFacet("doc_id")])
+
+
+def _label(part: wq.Query, surface: dict[str, str]) -> str:
+    """How to name a query part to a person: the word as typed, not its stem."""
+    if isinstance(part, wq.Phrase):
+        return '"' + " ".join(surface.get(str(w), str(w)) for w in part.words) + '"'
+    for leaf in part.leaves():
+        if leaf.field() != "text":
+            continue
+        text = leaf.text.decode() if isinstance(leaf.text, bytes) else str(leaf.text)
+        if isinstance(leaf, wq.Prefix):
+            return text + "*"
+        if isinstance(leaf, wq.FuzzyTerm):
+            return surface.get(text, text) + "~"
+        if isinstance(leaf, wq.Wildcard):
+            return text
+        if isinstance(leaf, wq.Term):
+            return surface.get(text, text)
+    return str(part)

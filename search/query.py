@@ -9,6 +9,7 @@ fielded term, NOT clause and filter stays a constraint.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -132,13 +133,17 @@ def _is_free(q: wq.Query) -> bool:
     )
 
 
-def relax(q: wq.Query) -> wq.Query | None:
-    """The OR fallback of an AND query, keeping constraints; None when nothing to relax."""
+def relax(q: wq.Query, combine: Callable[[list[wq.Query]], wq.Query] = wq.Or) -> wq.Query | None:
+    """The OR fallback of an AND query, keeping constraints; None when nothing to relax.
+
+    `combine` builds the "any of these words" part (the engine passes a query that
+    ranks paragraphs with more of the words first).
+    """
     if isinstance(q, wq.AndNot):
-        inner = relax(q.a)
+        inner = relax(q.a, combine)
         return wq.AndNot(inner, q.b) if inner is not None else None
     if isinstance(q, wq.AndMaybe):
-        inner = relax(q.b) if isinstance(q.b, wq.And) else None
+        inner = relax(q.b, combine) if isinstance(q.b, wq.And) else None
         return wq.AndMaybe(q.a, inner) if inner is not None else None
     if not isinstance(q, wq.And):
         return None
@@ -146,8 +151,32 @@ def relax(q: wq.Query) -> wq.Query | None:
     kept = [c for c in q.children() if not _is_free(c)]
     if len(free) < 2:
         return None
-    either = wq.Or(free)
+    either = combine(free)
     return wq.And([*kept, either]) if kept else either
+
+
+def free_parts(q: wq.Query) -> list[wq.Query]:
+    """The words and phrases of `q` a paragraph may have or miss (not its constraints).
+
+    For `a b title:x -c` these are `a` and `b`; for `a OR b`, `a` and `b`.
+    """
+    if isinstance(q, wq.AndNot):
+        return free_parts(q.a)
+    if isinstance(q, wq.AndMaybe):
+        return free_parts(q.a) + free_parts(q.b)
+    if isinstance(q, wq.Or) and _single_word(q):
+        return [q] if _is_free(q) else []  # one word looked up in several fields
+    if isinstance(q, wq.And | wq.Or):
+        return [c for c in q.children() if _is_free(c)]
+    return [q] if _is_free(q) else []
+
+
+def _single_word(q: wq.Query) -> bool:
+    """An OR of one word across the SEARCH_FIELDS (what the multifield plugin makes)."""
+    leaves = list(q.leaves())
+    if not leaves or not all(isinstance(leaf, wq.Term) for leaf in leaves):
+        return False
+    return len({leaf.text for leaf in leaves}) == 1
 
 
 def positive(q: wq.Query) -> wq.Query | None:
