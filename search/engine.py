@@ -99,6 +99,7 @@ class Ranked:
     total: int
     notices: list[str]
     expanded_with: list[str] = field(default_factory=list)
+    relaxed: bool = False  # partial matches allowed: hits may miss some words
 
 
 class Engine:
@@ -204,6 +205,7 @@ class Engine:
         else:
             relaxed = relax(q, self._combine)
             run = relaxed if relaxed is not None else q
+        loose = run is not q
         expanded_with: list[str] = []
         if expand:
             from search.expand import expand_query
@@ -213,7 +215,7 @@ class Engine:
         if self.strategy == ALL_ONLY and results.is_empty():
             relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
             if relaxed is not None:
-                run = relaxed
+                run, loose = relaxed, True
                 results = self._run(run, limit, per_doc=per_doc)
         rows = []
         counts = getattr(results, "collapsed_counts", None) or {}
@@ -222,7 +224,7 @@ class Engine:
             more = counts.get((stored.get("file_key", ""), stored.get("doc_id", "")), 0)
             rows.append((docnum, score, stored, more))
         total = len(results) + sum(counts.values())  # collapsing leaves them out of len()
-        return Ranked(run, q, parts, rows, total, parsed.notices, expanded_with)
+        return Ranked(run, q, parts, rows, total, parsed.notices, expanded_with, loose)
 
     def _combine(self, free: list[wq.Query]) -> wq.Query:
         return Coverage(free, strategy=self.strategy)
@@ -315,7 +317,7 @@ class Engine:
                     page=f.get("page"),
                     file_key=f.get("file_key", ""),
                     root=f.get("root", ""),
-                    missing=[s.word for s in shares if not s.matched],
+                    missing=[s.word for s in shares if not s.matched] if ranked.relaxed else [],
                     more_in_doc=more,
                     explain=shares if explain else [],
                     docnum=docnum,
@@ -330,11 +332,17 @@ _DOC_FACET = MultiFacet([FieldFacet("file_key"), FieldFacet("doc_id")])
 
 def _label(part: wq.Query, surface: dict[str, str]) -> str:
     """How to name a query part to a person: the word as typed, not its stem."""
-    if isinstance(part, wq.Phrase):
-        return '"' + " ".join(surface.get(str(w), str(w)) for w in part.words) + '"'
-    for leaf in part.leaves():
-        if leaf.field() != "text":
-            continue
+    names = list(dict.fromkeys(_leaf_label(leaf, surface) for leaf in part.leaves()))
+    names = [n for n in names if n]
+    if not names:
+        return str(part)
+    return names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")"
+
+
+def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
+    if leaf.field() == "text":
+        if isinstance(leaf, wq.Phrase):
+            return '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
         text = leaf.text.decode() if isinstance(leaf.text, bytes) else str(leaf.text)
         if isinstance(leaf, wq.Prefix):
             return text + "*"
@@ -344,4 +352,4 @@ def _label(part: wq.Query, surface: dict[str, str]) -> str:
             return text
         if isinstance(leaf, wq.Term):
             return surface.get(text, text)
-    return str(part)
+    return None

@@ -55,7 +55,7 @@ def respell(engine: Engine, word: str) -> str | None:
         return None
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
     found = reader.terms_within(FIELD, stem, MAX_DISTANCE, prefix=1)
-    floor = max(df, 1) * RATIO
+    floor = df * RATIO if df else 1
     scored = []
     for candidate in found:
         candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
