@@ -104,13 +104,13 @@ def fix_numeric_ranges(q: wq.Query, schema) -> wq.Query:
     """
     if isinstance(q, wq.NumericRange) and q.fieldname in schema:
         fieldtype = schema[q.fieldname]
-        if getattr(fieldtype, "numtype", None) is int and not getattr(fieldtype, "signed", True):
-            if q.end is not None:
-                low = 0 if q.start is None else int(q.start) + (1 if q.startexcl else 0)
-                high = int(q.end) - (1 if q.endexcl else 0)
-                if high - low <= MAX_RANGE_TERMS:
-                    values = [wq.Term(q.fieldname, v) for v in range(max(low, 0), high + 1)]
-                    return wq.Or(values) if values else wq.NullQuery
+        small_whole = getattr(fieldtype, "numtype", None) is int and not fieldtype.signed
+        if small_whole and q.end is not None:
+            low = 0 if q.start is None else int(q.start) + (1 if q.startexcl else 0)
+            high = int(q.end) - (1 if q.endexcl else 0)
+            if high - low <= MAX_RANGE_TERMS:
+                values = [wq.Term(q.fieldname, v) for v in range(max(low, 0), high + 1)]
+                return wq.Or(values) if values else wq.NullQuery
         return q
     if isinstance(q, wq.AndNot | wq.AndMaybe | wq.Otherwise | wq.Require):
         return type(q)(fix_numeric_ranges(q.a, schema), fix_numeric_ranges(q.b, schema))
