@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.sorting import FieldFacet, MultiFacet
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
@@ -211,30 +210,57 @@ class Engine:
             from search.expand import expand_query
 
             run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
-        results = self._run(run, limit, per_doc=per_doc)
+        # Collapsing walks the whole ranking, so it asks Whoosh for every match.
+        depth = None if per_doc > 0 else limit
+        results = self._run(run, depth)
         if self.strategy == ALL_ONLY and results.is_empty():
             relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
             if relaxed is not None:
                 run, loose = relaxed, True
-                results = self._run(run, limit, per_doc=per_doc)
+                results = self._run(run, depth)
+        if per_doc > 0:
+            rows = self._collapse(results, limit, per_doc)
+        else:
+            rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in results.top_n]
+        return Ranked(run, q, parts, rows, len(results), parsed.notices, expanded_with, loose)
+
+    def _collapse(self, results, limit: int | None, per_doc: int) -> list:
+        """The ranking with at most `per_doc` paragraphs of each document, each shown
+        document told how many more of its paragraphs match."""
+        shown: dict[tuple[str, str], int] = {}
         rows = []
-        counts = getattr(results, "collapsed_counts", None) or {}
         for score, docnum in results.top_n:
+            if limit is not None and len(rows) >= limit:
+                break
             stored = self.searcher.stored_fields(docnum)
-            more = counts.get((stored.get("file_key", ""), stored.get("doc_id", "")), 0)
-            rows.append((docnum, score, stored, more))
-        total = len(results) + sum(counts.values())  # collapsing leaves them out of len()
-        return Ranked(run, q, parts, rows, total, parsed.notices, expanded_with, loose)
+            key = (stored.get("file_key", ""), stored.get("doc_id", ""))
+            if shown.get(key, 0) >= per_doc:
+                continue
+            shown[key] = shown.get(key, 0) + 1
+            rows.append([docnum, score, stored, key])
+        if len(results) > len(rows):
+            matched = {docnum for _, docnum in results.top_n}  # every match: no limit
+            for row in rows:
+                key = row[3]
+                row[3] = max(0, self._matching_paragraphs(key, matched) - shown[key])
+        else:
+            for row in rows:
+                row[3] = 0
+        return [tuple(row) for row in rows]
+
+    def _matching_paragraphs(self, key: tuple[str, str], matched: set[int]) -> int:
+        """How many paragraphs of one document (file_key + doc_id) are in `matched`."""
+        file_key, doc_id = key
+        ids = set(self.searcher.docs_for_query(wq.Term("doc_id", doc_id))) & matched
+        stored = self.searcher.stored_fields
+        return sum(1 for d in ids if stored(d).get("file_key", "") == file_key)
 
     def _combine(self, free: list[wq.Query]) -> wq.Query:
         return Coverage(free, strategy=self.strategy)
 
-    def _run(self, q: wq.Query, limit: int | None, *, per_doc: int = 0):
+    def _run(self, q: wq.Query, limit: int | None):
         # optimize=False makes the collector count every match, so `total` is exact.
-        kwargs = {}
-        if per_doc > 0:
-            kwargs = {"collapse": _DOC_FACET, "collapse_limit": per_doc}
-        return self.searcher.search(q, limit=limit, optimize=False, **kwargs)
+        return self.searcher.search(q, limit=limit, optimize=False)
 
     def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
         """The free words/phrases of `q`, each with the spelling the person typed."""
@@ -327,7 +353,6 @@ class Engine:
 
 
 ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word (for the harness)
-_DOC_FACET = MultiFacet([FieldFacet("file_key"), FieldFacet("doc_id")])
 
 
 def _label(part: wq.Query, surface: dict[str, str]) -> str:

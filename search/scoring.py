@@ -125,6 +125,15 @@ class CoverageMatcher(WrappingMatcher):
     def supports_block_quality(self):
         return False
 
+    # Whoosh's collector prunes matchers whose best possible score cannot reach the
+    # top N, judging by max_quality(); tier scores exceed the BM25 bound it would
+    # report, so claim no bound at all.
+    def max_quality(self):
+        return float("inf")
+
+    def block_quality(self):
+        return float("inf")
+
     def score(self):
         doc = self.child.id()
         matched, total = 0, 0.0
