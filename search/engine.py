@@ -26,7 +26,7 @@ from search.query import (
     positive,
     relax,
 )
-from search.scoring import ADAPTIVE, Coverage, LuceneBM25, strip_tier
+from search.scoring import ADAPTIVE, KEYWORDS, PLAIN, Coverage, LuceneBM25, strip_tier
 
 ALL_WORDS = "all"
 ANY_WORD = "any"
@@ -111,6 +111,8 @@ class Engine:
         self.analyzer = self.schema["text"].analyzer
         self.strategy = strategy
         self.weighting = weighting if weighting is not None else LuceneBM25()
+        self.drop_function_words = True  # in sentence-long queries (see search.prose)
+        self._function_stems: set[str] | None = None
         self._searcher = None
 
     # lifecycle
@@ -179,7 +181,9 @@ class Engine:
                 "the rest have some of them (missing words shown)"
             )
         suggestion = None
-        if suggest and complete < FEW_HITS and (limit is None or complete < limit):
+        # Respell when little has every word; for prose, only when little matches at all.
+        few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
+        if suggest and few and (limit is None or complete < limit):
             suggestion = self.did_you_mean(text)
         return SearchResult(
             query=text,
@@ -193,7 +197,13 @@ class Engine:
         )
 
     def rank(
-        self, text: str, limit: int | None = 10, *, per_doc: int = 0, expand: bool = False
+        self,
+        text: str,
+        limit: int | None = 10,
+        *,
+        per_doc: int = 0,
+        expand: bool = False,
+        count_more: bool = True,
     ) -> Ranked:
         """Parse and rank, without highlighting (the harness and `search` both use this)."""
         parsed = self.parse(text)
@@ -219,12 +229,12 @@ class Engine:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
         if per_doc > 0:
-            rows = self._collapse(results, limit, per_doc)
+            rows = self._collapse(results, limit, per_doc, count_more)
         else:
             rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in results.top_n]
         return Ranked(run, q, parts, rows, len(results), parsed.notices, expanded_with, loose)
 
-    def _collapse(self, results, limit: int | None, per_doc: int) -> list:
+    def _collapse(self, results, limit: int | None, per_doc: int, count_more: bool) -> list:
         """The ranking with at most `per_doc` paragraphs of each document, each shown
         document told how many more of its paragraphs match."""
         shown: dict[tuple[str, str], int] = {}
@@ -238,7 +248,7 @@ class Engine:
                 continue
             shown[key] = shown.get(key, 0) + 1
             rows.append([docnum, score, stored, key])
-        if len(results) > len(rows):
+        if count_more and len(results) > len(rows):
             matched = {docnum for _, docnum in results.top_n}  # every match: no limit
             for row in rows:
                 key = row[3]
@@ -256,7 +266,25 @@ class Engine:
         return sum(1 for d in ids if stored(d).get("file_key", "") == file_key)
 
     def _combine(self, free: list[wq.Query]) -> wq.Query:
+        if self.drop_function_words and len(free) > KEYWORDS:
+            kept = [part for part in free if not self._is_function_word(part)]
+            free = kept or free
+        prose = self.strategy == ADAPTIVE and len(free) > KEYWORDS
+        if self.strategy == PLAIN or prose:
+            return wq.Or(free)  # BM25 alone: Whoosh's own union is faster than Coverage
         return Coverage(free, strategy=self.strategy)
+
+    def _is_function_word(self, part: wq.Query) -> bool:
+        if self._function_stems is None:
+            from search.prose import FUNCTION_WORDS
+
+            self._function_stems = {
+                t.text for w in FUNCTION_WORDS for t in self.analyzer(w, mode="query")
+            }
+        leaves = list(part.leaves())
+        return bool(leaves) and all(
+            isinstance(leaf, wq.Term) and leaf.text in self._function_stems for leaf in leaves
+        )
 
     def _run(self, q: wq.Query, limit: int | None):
         # optimize=False makes the collector count every match, so `total` is exact.
@@ -295,16 +323,24 @@ class Engine:
 
     def term_shares(self, docnum: int, parts: list[tuple[str, wq.Query]]) -> list[TermShare]:
         """Each free word's BM25 score on one paragraph (0 and unmatched when absent)."""
-        shares = []
+        return self.shares_for([docnum], parts)[docnum]
+
+    def shares_for(
+        self, docnums: list[int], parts: list[tuple[str, wq.Query]]
+    ) -> dict[int, list[TermShare]]:
+        """term_shares for many paragraphs: one matcher per word, walked forward once."""
+        order = sorted(set(docnums))
+        found: dict[int, list[TermShare]] = {d: [] for d in order}
         for word, part in parts:
             matcher = part.matcher(self.searcher)
-            score, matched = 0.0, False
-            if matcher.is_active():
-                matcher.skip_to(docnum)
+            for docnum in order:
+                score, matched = 0.0, False
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
                 if matcher.is_active() and matcher.id() == docnum:
                     matched, score = True, float(matcher.score())
-            shares.append(TermShare(word, score, matched))
-        return shares
+                found[docnum].append(TermShare(word, score, matched))
+        return found
 
     def did_you_mean(self, text: str) -> str | None:
         """A respelling of `text` from words in the index that finds more, or None.
@@ -321,11 +357,12 @@ class Engine:
 
     def _hits(self, ranked: Ranked, explain: bool) -> list[Hit]:
         terms, phrase_list = self.highlight_terms(ranked.base)
+        all_shares = self.shares_for([row[0] for row in ranked.rows], ranked.parts)
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             text = f.get("text", "")
             title = f.get("title", "")
-            shares = self.term_shares(docnum, ranked.parts) if ranked.parts else []
+            shares = all_shares[docnum]
             hits.append(
                 Hit(
                     rank=rank,
