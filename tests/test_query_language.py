@@ -146,6 +146,7 @@ def test_date_ranges(engine):
     assert docs(engine, "date:[2024-01-01 TO 2024-06-30]") == {"talks"}
     assert docs(engine, "date:>2024-06-01") == {"peace"}
     assert docs(engine, "ceasefire date:2023") == {"harvest"}
+    assert docs(engine, "date:<2023-01-01") == {"colour"}
 
 
 def test_number_ranges(engine):
