@@ -189,6 +189,8 @@ def make_engine(index_dir: Path, args):
         return Engine(index_dir, strategy=ALL_ONLY, weighting=BM25F())
     engine = Engine(index_dir, strategy=args.strategy, weighting=LuceneBM25(args.k1, args.b))
     engine.drop_function_words = not args.keep_function_words
+    if args.proximity is not None:
+        engine.proximity = args.proximity
     return engine
 
 
@@ -204,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k1", type=float, default=K1)
     p.add_argument("--b", type=float, default=B)
     p.add_argument("--expand", action="store_true", help="pseudo-relevance feedback")
+    p.add_argument("--proximity", type=float, default=None, help="word-pair bonus weight")
     p.add_argument(
         "--keep-function-words",
         action="store_true",
@@ -233,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     label = "baseline" if args.baseline else f"{args.strategy} k1={args.k1} b={args.b}"
     label += " +expand" if args.expand else ""
     label += " keep-function-words" if args.keep_function_words else ""
+    label += f" proximity={args.proximity}" if args.proximity is not None else ""
     label += f" fields={args.fields}" if args.fields else ""
     print(f"# ranking: {label}")
     head = " | ".join(f"{name} (ref)" for _, name in LABELS)

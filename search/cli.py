@@ -34,8 +34,10 @@ def query_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Find paragraphs in your documents. Several words mean all of them.",
         epilog="Other commands: 'search index PATH...' adds or updates documents. "
-        'Query syntax: words (AND), OR, NOT/-word, "a phrase", "a phrase"~3, '
-        "field:value (title, heading, path, source, date...), cease*, ceasfire~.",
+        'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
+        '"a phrase"~3, field:value (title, heading, path, source, date...), cease*, '
+        "ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. Paragraphs with every "
+        "word come first, then those with some (marked with what they miss).",
     )
     p.add_argument("query", nargs="*", help="the words to find")
     p.add_argument(
@@ -171,6 +173,7 @@ def run_query(args: argparse.Namespace) -> int:
                 per_doc=0 if wants_all else args.per_doc,
                 explain=args.explain,
                 expand=args.expand,
+                partial=not wants_all,
             )
         except EmptyQuery as exc:
             warn(str(exc))

@@ -33,6 +33,8 @@ ANY_WORD = "any"
 # Paragraphs shown per document before "+N more in this document" (the CLI default;
 # Engine.search keeps 0 = no limit unless asked, for library callers).
 PER_DOC = 3
+# Neighbouring query words at most this many positions apart earn the proximity bonus.
+PROXIMITY_SLOP = 8
 # A query that finds fewer paragraphs than this gets a did-you-mean check.
 FEW_HITS = 3
 
@@ -112,6 +114,7 @@ class Engine:
         self.strategy = strategy
         self.weighting = weighting if weighting is not None else LuceneBM25()
         self.drop_function_words = True  # in sentence-long queries (see search.prose)
+        self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
         self._function_stems: set[str] | None = None
         self._searcher = None
 
@@ -158,6 +161,7 @@ class Engine:
         explain: bool = False,
         expand: bool = False,
         suggest: bool = True,
+        partial: bool = True,
     ) -> SearchResult:
         """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
 
@@ -166,9 +170,11 @@ class Engine:
         per_doc: at most this many paragraphs per document (0: no limit).
         explain: fill each hit's `explain` with the words' shares of its score.
         expand: add words from the top paragraphs (pseudo-relevance feedback).
+        partial: False keeps to every-word matches, falling back to any word only when
+        none has them all (what `--count` and `-l` count).
         """
         started = time.perf_counter()
-        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand)
+        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
         hits = self._hits(ranked, explain)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
@@ -204,17 +210,21 @@ class Engine:
         per_doc: int = 0,
         expand: bool = False,
         count_more: bool = True,
+        partial: bool = True,
     ) -> Ranked:
         """Parse and rank, without highlighting (the harness and `search` both use this)."""
         parsed = self.parse(text)
         q = parsed.query
         parts = self.query_parts(text, q)
-        if self.strategy == ALL_ONLY:
+        strict = self.strategy == ALL_ONLY or not partial
+        if strict:
             run = q
         else:
             relaxed = relax(q, self._combine)
             run = relaxed if relaxed is not None else q
         loose = run is not q
+        if self.proximity > 0 and loose:
+            run = self._with_proximity(run, parts)
         expanded_with: list[str] = []
         if expand:
             from search.expand import expand_query
@@ -223,7 +233,7 @@ class Engine:
         # Collapsing walks the whole ranking, so it asks Whoosh for every match.
         depth = None if per_doc > 0 else limit
         results = self._run(run, depth)
-        if self.strategy == ALL_ONLY and results.is_empty():
+        if strict and results.is_empty():
             relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
             if relaxed is not None:
                 run, loose = relaxed, True
@@ -273,6 +283,28 @@ class Engine:
         if self.strategy == PLAIN or prose:
             return wq.Or(free)  # BM25 alone: Whoosh's own union is faster than Coverage
         return Coverage(free, strategy=self.strategy)
+
+    def _with_proximity(self, run: wq.Query, parts: list[tuple[str, wq.Query]]) -> wq.Query:
+        """Reward paragraphs where neighbouring query words stand close together.
+
+        Each pair of words next to each other in the query becomes an optional
+        phrase with slop PROXIMITY_SLOP (the "ordered window" of Metzler and Croft's
+        sequential dependence model); it only re-ranks what `run` matches.
+        """
+        stems = []
+        for _, part in parts:
+            if self._is_function_word(part):
+                continue
+            texts = [leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)]
+            texts = [t for t in texts if t]
+            if texts and len(set(texts)) == 1:
+                stems.append(texts[0])
+        pairs = [
+            wq.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=self.proximity)
+            for a, b in zip(stems, stems[1:], strict=False)
+            if a != b
+        ]
+        return wq.AndMaybe(run, wq.Or(pairs)) if pairs else run
 
     def _is_function_word(self, part: wq.Query) -> bool:
         if self._function_stems is None:

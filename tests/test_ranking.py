@@ -135,3 +135,10 @@ def test_cli_json_explain(index_dir, cli):
     assert first["missing"] == []
     assert {e["word"] for e in first["explain"]} == {"apple", "rare"}
     assert sum(e["share"] for e in first["explain"]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_count_keeps_to_every_word_matches(index_dir, cli):
+    both = cli("--index", str(index_dir), "-c", "apple", "banana")
+    assert both.stdout.strip() == "1"  # only "three" has both words
+    either = cli("--index", str(index_dir), "-c", "apple", "OR", "banana")
+    assert int(either.stdout) > 1
