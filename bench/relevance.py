@@ -138,7 +138,29 @@ def as_typed(text: str) -> str:
     return _NOT_WORD.sub(" ", text.lower()).strip()
 
 
-def run_queries(engine, col: Collection, expand: bool = False, depth: int = 1000, timed=True):
+def keywords(engine, text: str, n: int) -> str:
+    """The `n` rarest words of a query, in their order: the query a person would
+    type as keywords for the same need (to measure short queries on these sets)."""
+    reader = engine.searcher.reader()
+    words = []
+    for word in text.split():
+        stems = [t.text for t in engine.analyzer(word, mode="query")]
+        if stems and word not in words:
+            df = reader.doc_frequency("text", stems[0])
+            if df:
+                words.append((df, len(words), word))
+    chosen = sorted(sorted(words)[:n], key=lambda w: w[1])
+    return " ".join(w for _, _, w in chosen) or text
+
+
+def run_queries(
+    engine,
+    col: Collection,
+    expand: bool = False,
+    depth: int = 1000,
+    timed: bool = True,
+    short: int = 0,
+):
     """MaxP run: per query, documents by their best paragraph; plus per-query ms.
 
     The latency is that of what a person runs: `search QUERY` (10 hits, at most 3
@@ -150,6 +172,8 @@ def run_queries(engine, col: Collection, expand: bool = False, depth: int = 1000
     latencies = []
     for qid, text in col.queries.items():
         typed = as_typed(text)
+        if short:
+            typed = keywords(engine, typed, short)
         try:
             ranked = engine.rank(typed, limit=depth, per_doc=1, expand=expand, count_more=False)
             if timed:
@@ -219,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--depth", type=int, default=DEPTH, help="documents ranked per query")
     p.add_argument("--no-latency", action="store_true", help="skip the timed search call")
     p.add_argument(
+        "--keywords",
+        type=int,
+        default=0,
+        metavar="N",
+        help="ask each query as its N rarest words (short keyword queries)",
+    )
+    p.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "archive-search-relevance"
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON too")
@@ -237,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     label += " +expand" if args.expand else ""
     label += " keep-function-words" if args.keep_function_words else ""
     label += f" proximity={args.proximity}" if args.proximity is not None else ""
+    label += f" keywords={args.keywords}" if args.keywords else ""
     label += f" fields={args.fields}" if args.fields else ""
     print(f"# ranking: {label}")
     head = " | ".join(f"{name} (ref)" for _, name in LABELS)
@@ -252,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = build_index(col, args.cache)
         with make_engine(index_dir, args) as engine:
             engine.rank("warm up the searcher", limit=1)
-            run, ms = run_queries(engine, col, args.expand, args.depth, not args.no_latency)
+            run, ms = run_queries(
+                engine, col, args.expand, args.depth, not args.no_latency, args.keywords
+            )
         ms = ms or [0.0]
         got = evaluate(run, col.qrels)
         ref = refs.get((name, "0.9/0.4"), {})
