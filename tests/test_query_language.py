@@ -176,3 +176,10 @@ def test_did_you_mean_offers_real_words(engine):
 
 def test_did_you_mean_keeps_the_rest_of_the_query(engine):
     assert engine.search("harvset drought", limit=10).suggestion == "harvest drought"
+
+
+def test_expand_keeps_filters_and_the_query_words(engine):
+    result = engine.search("source:wire ceasefire", limit=50, suggest=False, expand=True)
+    assert {h.doc_id for h in result.hits} == {"talks", "peace"}
+    plain = engine.search("source:wire ceasefire", limit=50, suggest=False)
+    assert result.total == plain.total  # added words re-rank, they never add paragraphs
