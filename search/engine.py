@@ -85,7 +85,6 @@ class SearchResult:
     mode: str = ALL_WORDS  # ANY_WORD when no paragraph has all the words
     notices: list[str] = field(default_factory=list)
     suggestion: str | None = None  # did-you-mean: a respelled query that finds more
-    all_words_total: int | None = None  # paragraphs with every word (None: not counted)
     expanded_with: list[str] = field(default_factory=list)  # --expand: words added
 
 
