@@ -35,8 +35,10 @@ def query_parser() -> argparse.ArgumentParser:
         description="Find paragraphs in your documents. Several words mean all of them.",
         epilog="Other commands: 'search index PATH...' adds or updates documents; "
         "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
-        'Query syntax: words (AND), OR, NOT/-word, "a phrase", "a phrase"~3, '
-        "field:value (title, heading, path, source, date...), cease*, ceasfire~.",
+        'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
+        '"a phrase"~3, field:value (title, heading, path, source, date...), cease*, '
+        "ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. Paragraphs with every "
+        "word come first, then those with some (marked with what they miss).",
     )
     p.add_argument("query", nargs="*", help="the words to find")
     p.add_argument(
@@ -55,6 +57,29 @@ def query_parser() -> argparse.ArgumentParser:
         default=10,
         metavar="N",
         help="show at most N paragraphs (default 10)",
+    )
+    p.add_argument(
+        "--per-doc",
+        type=int,
+        default=3,
+        metavar="N",
+        help="show at most N paragraphs of one document (default 3; 0: no limit)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="under each hit, the words it matched and missed and their share of its score",
+    )
+    p.add_argument(
+        "--fill",
+        action="store_true",
+        help="after the paragraphs with every word, fill up to the limit with paragraphs "
+        "that have some of them (the default for sentence-long queries)",
+    )
+    p.add_argument(
+        "--expand",
+        action="store_true",
+        help="also search for words common in the best paragraphs (pseudo-relevance feedback)",
     )
     out = p.add_mutually_exclusive_group()
     out.add_argument(
@@ -194,14 +219,24 @@ def run_query(args: argparse.Namespace) -> int:
     if args.limit < 0:
         warn("--limit must be 0 or more")
         return EXIT_ERROR
+    if args.per_doc < 0:
+        warn("--per-doc must be 0 or more")
+        return EXIT_ERROR
     from search.opening import ensure_index
     from search.query import EmptyQuery
 
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
         try:
-            # Whoosh refuses limit=0; "-n 0" still wants the count and the exit code.
-            result = engine.search(text, limit=None if wants_all else max(args.limit, 1))
+            result = engine.search(
+                text,
+                # Whoosh refuses limit=0; "-n 0" still wants the count and the exit code.
+                limit=None if wants_all else max(args.limit, 1),
+                per_doc=0 if wants_all else args.per_doc,
+                explain=args.explain,
+                expand=args.expand,
+                partial=False if wants_all else (True if args.fill else None),
+            )
         except EmptyQuery as exc:
             warn(str(exc))
             return EXIT_ERROR
@@ -210,6 +245,8 @@ def run_query(args: argparse.Namespace) -> int:
     if not args.json:
         for notice in result.notices:
             warn(notice)
+        if result.suggestion:
+            warn(f"did you mean: {result.suggestion}")
     if args.json:
         from search.render import print_json
 
@@ -224,11 +261,11 @@ def run_query(args: argparse.Namespace) -> int:
     elif use_color(args.color, sys.stdout):
         from search.render import print_styled
 
-        print_styled(result)
+        print_styled(result, explain=args.explain)
     else:
         from search.render import print_plain
 
-        print_plain(result)
+        print_plain(result, explain=args.explain)
     if not (args.json or wants_all) and sys.stdout.isatty():
         shown = len(result.hits)
         warn(

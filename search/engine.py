@@ -7,7 +7,6 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +17,42 @@ from whoosh import query as wq
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
 from search.highlight import Span, match_spans
-from search.query import EmptyQuery, ParsedQuery, parse, phrases, positive, relax
+from search.query import (
+    EmptyQuery,
+    ParsedQuery,
+    free_parts,
+    parse,
+    phrases,
+    plain_words,
+    positive,
+    relax,
+)
+from search.scoring import ADAPTIVE, KEYWORDS, PLAIN, Coverage, LuceneBM25, strip_tier
+from search.whoosh_fixes import apply as apply_whoosh_fixes
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+apply_whoosh_fixes()
 
 ALL_WORDS = "all"
 ANY_WORD = "any"
+# Paragraphs shown per document before "+N more in this document" (the CLI default;
+# Engine.search keeps 0 = no limit unless asked, for library callers).
+PER_DOC = 3
+# Neighbouring query words at most this many positions apart earn the proximity bonus.
+PROXIMITY_SLOP = 8
+# A query that finds fewer paragraphs than this gets a did-you-mean check.
+FEW_HITS = 3
+
+
+@dataclass
+class TermShare:
+    """One query word's part in a hit's score (`--explain`)."""
+
+    word: str
+    score: float
+    matched: bool
+
+    def share(self, total: float) -> float:
+        return self.score / total if total > 0 else 0.0
 
 
 @dataclass
@@ -46,6 +74,10 @@ class Hit:
     page: int | None = None
     file_key: str = ""
     root: str = ""
+    missing: list[str] = field(default_factory=list)  # query words this paragraph lacks
+    more_in_doc: int = 0  # further matching paragraphs of the document, not shown
+    explain: list[TermShare] = field(default_factory=list)  # filled when asked
+    docnum: int = -1
 
 
 @dataclass
@@ -54,18 +86,39 @@ class SearchResult:
     hits: list[Hit]
     total: int  # paragraphs that match, not only those shown
     elapsed_ms: float
-    mode: str = ALL_WORDS  # ANY_WORD when the AND query found nothing and OR did
+    mode: str = ALL_WORDS  # ANY_WORD when no paragraph has all the words
     notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None  # did-you-mean: a respelled query that finds more
+    expanded_with: list[str] = field(default_factory=list)  # --expand: words added
+
+
+@dataclass
+class Ranked:
+    """Whoosh's ranking before hits are dressed up: what the relevance harness reads."""
+
+    query: wq.Query  # what ran
+    base: wq.Query  # the query as parsed (for highlighting and explain)
+    parts: list[tuple[str, wq.Query]]  # (word as typed, its query) of the free words
+    rows: list[tuple[int, float, dict, int]]  # (docnum, score, stored fields, more in doc)
+    total: int
+    notices: list[str]
+    expanded_with: list[str] = field(default_factory=list)
+    relaxed: bool = False  # partial matches allowed: hits may miss some words
 
 
 class Engine:
     """An open index plus one reusable searcher."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, *, strategy: str = ADAPTIVE, weighting=None):
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
         self.analyzer = self.schema["text"].analyzer
+        self.strategy = strategy
+        self.weighting = weighting if weighting is not None else LuceneBM25()
+        self.drop_function_words = True  # in sentence-long queries (see search.prose)
+        self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
+        self._function_stems: set[str] | None = None
         self._searcher = None
 
     # lifecycle
@@ -83,7 +136,7 @@ class Engine:
     @property
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=self.weighting)
         return self._searcher
 
     def refresh(self) -> bool:
@@ -102,35 +155,198 @@ class Engine:
     def parse(self, text: str) -> ParsedQuery:
         return parse(text, self.schema)
 
-    def search(self, text: str, limit: int | None = 10) -> SearchResult:
-        """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query."""
+    def search(
+        self,
+        text: str,
+        limit: int | None = 10,
+        *,
+        per_doc: int = 0,
+        explain: bool = False,
+        expand: bool = False,
+        suggest: bool = True,
+        partial: bool | None = None,
+    ) -> SearchResult:
+        """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
+
+        Paragraphs with every word come first; when there are fewer than `limit` of
+        them, paragraphs with some of the words follow, each listing what it misses.
+        per_doc: at most this many paragraphs per document (0: no limit).
+        explain: fill each hit's `explain` with the words' shares of its score.
+        expand: add words from the top paragraphs (pseudo-relevance feedback).
+        partial: False keeps to every-word matches, falling back to any word only when
+        none has them all (what `--count` and `-l` count); True fills up to `limit`
+        with partial matches; None (the default) decides by the query: keyword queries
+        (up to KEYWORDS words) keep to every-word matches, sentence-long ones are
+        ranked over partial matches (they would starve under AND).
+        """
         started = time.perf_counter()
-        parsed = self.parse(text)
-        notices = list(parsed.notices)
-        q, mode = parsed.query, ALL_WORDS
-        results = self._run(q, limit)
-        if results.is_empty():
-            relaxed = relax(q)
-            if relaxed is not None:
-                fallback = self._run(relaxed, limit)
-                if not fallback.is_empty():
-                    q, mode, results = relaxed, ANY_WORD, fallback
-                    notices.append(
-                        "no paragraph has all the words; showing paragraphs with any of them"
-                    )
-        hits = self._hits(q, results)
+        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
+        hits = self._hits(ranked, explain)
+        notices = list(ranked.notices)
+        complete = sum(1 for h in hits if not h.missing)
+        mode = ALL_WORDS if (complete or not hits) else ANY_WORD
+        if hits and not complete:
+            notices.append("no paragraph has all the words; showing paragraphs with some of them")
+        elif complete < len(hits):
+            notices.append(
+                "fewer paragraphs than asked have all the words; "
+                "the rest have some of them (missing words shown)"
+            )
+        suggestion = None
+        # Respell when little has every word; for prose, only when little matches at all.
+        few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
+        if suggest and few and (limit is None or complete < limit):
+            suggestion = self.did_you_mean(text)
         return SearchResult(
             query=text,
             hits=hits,
-            total=len(results),
+            total=ranked.total,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             mode=mode,
             notices=notices,
+            suggestion=suggestion,
+            expanded_with=ranked.expanded_with,
+        )
+
+    def rank(
+        self,
+        text: str,
+        limit: int | None = 10,
+        *,
+        per_doc: int = 0,
+        expand: bool = False,
+        count_more: bool = True,
+        partial: bool | None = None,
+    ) -> Ranked:
+        """Parse and rank, without highlighting (the harness and `search` both use this)."""
+        parsed = self.parse(text)
+        q = parsed.query
+        parts = self.query_parts(text, q)
+        if partial is None:
+            partial = len(parts) > KEYWORDS
+        strict = self.strategy == ALL_ONLY or not partial
+        if strict:
+            run = q
+        else:
+            relaxed = relax(q, self._combine)
+            run = relaxed if relaxed is not None else q
+        loose = run is not q
+        if self.proximity > 0 and loose:
+            run = self._with_proximity(run, parts)
+        expanded_with: list[str] = []
+        if expand:
+            from search.expand import expand_query
+
+            run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
+        # Collapsing walks the whole ranking, so it asks Whoosh for every match.
+        depth = None if per_doc > 0 else limit
+        results = self._run(run, depth)
+        if strict and results.is_empty():
+            relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
+            if relaxed is not None:
+                run, loose = relaxed, True
+                results = self._run(run, depth)
+        if per_doc > 0:
+            rows = self._collapse(results, limit, per_doc, count_more)
+        else:
+            rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in results.top_n]
+        return Ranked(run, q, parts, rows, len(results), parsed.notices, expanded_with, loose)
+
+    def _collapse(self, results, limit: int | None, per_doc: int, count_more: bool) -> list:
+        """The ranking with at most `per_doc` paragraphs of each document, each shown
+        document told how many more of its paragraphs match."""
+        shown: dict[tuple[str, str], int] = {}
+        rows = []
+        for score, docnum in results.top_n:
+            if limit is not None and len(rows) >= limit:
+                break
+            stored = self.searcher.stored_fields(docnum)
+            key = (stored.get("file_key", ""), stored.get("doc_id", ""))
+            if shown.get(key, 0) >= per_doc:
+                continue
+            shown[key] = shown.get(key, 0) + 1
+            rows.append([docnum, score, stored, key])
+        if count_more and len(results) > len(rows):
+            matched = {docnum for _, docnum in results.top_n}  # every match: no limit
+            for row in rows:
+                key = row[3]
+                row[3] = max(0, self._matching_paragraphs(key, matched) - shown[key])
+        else:
+            for row in rows:
+                row[3] = 0
+        return [tuple(row) for row in rows]
+
+    def _matching_paragraphs(self, key: tuple[str, str], matched: set[int]) -> int:
+        """How many paragraphs of one document (file_key + doc_id) are in `matched`."""
+        file_key, doc_id = key
+        ids = set(self.searcher.docs_for_query(wq.Term("doc_id", doc_id))) & matched
+        stored = self.searcher.stored_fields
+        return sum(1 for d in ids if stored(d).get("file_key", "") == file_key)
+
+    def _combine(self, free: list[wq.Query]) -> wq.Query:
+        if self.drop_function_words and len(free) > KEYWORDS:
+            kept = [part for part in free if not self._is_function_word(part)]
+            free = kept or free
+        prose = self.strategy == ADAPTIVE and len(free) > KEYWORDS
+        if self.strategy == PLAIN or prose:
+            # BM25 alone. Whoosh's array union (postings preloaded and summed per
+            # document) is several times faster for many words than its tree of
+            # union matchers, which it only picks for indexes under 5000 paragraphs.
+            union = wq.Or(free)
+            if len(free) > 2:
+                union.matcher_type = wq.Or.ARRAY_MATCHER
+            return union
+        return Coverage(free, strategy=self.strategy)
+
+    def _with_proximity(self, run: wq.Query, parts: list[tuple[str, wq.Query]]) -> wq.Query:
+        """Reward paragraphs where neighbouring query words stand close together.
+
+        Each pair of words next to each other in the query becomes an optional
+        phrase with slop PROXIMITY_SLOP (the "ordered window" of Metzler and Croft's
+        sequential dependence model); it only re-ranks what `run` matches.
+        """
+        stems = []
+        for _, part in parts:
+            if self._is_function_word(part):
+                continue
+            texts = [leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)]
+            texts = [t for t in texts if t]
+            if texts and len(set(texts)) == 1:
+                stems.append(texts[0])
+        pairs = [
+            wq.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=self.proximity)
+            for a, b in zip(stems, stems[1:], strict=False)
+            if a != b
+        ]
+        return wq.AndMaybe(run, wq.Or(pairs)) if pairs else run
+
+    def _is_function_word(self, part: wq.Query) -> bool:
+        if self._function_stems is None:
+            from search.prose import FUNCTION_WORDS
+
+            self._function_stems = {
+                t.text for w in FUNCTION_WORDS for t in self.analyzer(w, mode="query")
+            }
+        leaves = list(part.leaves())
+        return bool(leaves) and all(
+            isinstance(leaf, wq.Term) and leaf.text in self._function_stems for leaf in leaves
         )
 
     def _run(self, q: wq.Query, limit: int | None):
         # optimize=False makes the collector count every match, so `total` is exact.
         return self.searcher.search(q, limit=limit, optimize=False)
+
+    def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
+        """The free words/phrases of `q`, each with the spelling the person typed."""
+        surface = self._surface_map(text)
+        return [(_label(part, surface), part) for part in free_parts(q)]
+
+    def _surface_map(self, text: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for word in plain_words(text):
+            for token in self.analyzer(word, mode="query"):
+                found.setdefault(token.text, word.lower())
+        return found
 
     def highlight_terms(self, q: wq.Query) -> tuple[set[str], list[tuple[list[str], int]]]:
         """Index terms to light up (wildcards and fuzzy terms expanded) and phrases."""
@@ -151,12 +367,58 @@ class Engine:
                     terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
         return terms, [p for p in phrases(pos)]
 
-    def _hits(self, q: wq.Query, results) -> list[Hit]:
-        terms, phrase_list = self.highlight_terms(q)
-        return [
-            self._hit(rank, float(r.score or 0.0), r.fields(), terms, phrase_list)
-            for rank, r in enumerate(results, 1)
-        ]
+    def term_shares(self, docnum: int, parts: list[tuple[str, wq.Query]]) -> list[TermShare]:
+        """Each free word's BM25 score on one paragraph (0 and unmatched when absent)."""
+        return self.shares_for([docnum], parts)[docnum]
+
+    def shares_for(
+        self, docnums: list[int], parts: list[tuple[str, wq.Query]]
+    ) -> dict[int, list[TermShare]]:
+        """term_shares for many paragraphs: one matcher per word, walked forward once."""
+        order = sorted(set(docnums))
+        found: dict[int, list[TermShare]] = {d: [] for d in order}
+        for word, part in parts:
+            matcher = part.matcher(self.searcher)
+            for docnum in order:
+                score, matched = 0.0, False
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    matched, score = True, float(matcher.score())
+                found[docnum].append(TermShare(word, score, matched))
+        return found
+
+    def did_you_mean(self, text: str) -> str | None:
+        """A respelling of `text` from words in the index that finds more, or None.
+
+        "More" counts paragraphs with every word: a typo'd word is what keeps them out.
+        """
+        from search.spelling import suggest_query
+
+        return suggest_query(self, text)
+
+    def count_all_words(self, text: str) -> int:
+        """Paragraphs that match `text` as written (every word), without the fallback."""
+        return len(self._run(self.parse(text).query, 1))
+
+    def count_any_words(self, text: str) -> int:
+        """Paragraphs with any of `text`'s free words (filters and NOT still apply)."""
+        q = self.parse(text).query
+        return len(self._run(relax(q) or q, 1))
+
+    def _hits(self, ranked: Ranked, explain: bool) -> list[Hit]:
+        terms, phrase_list = self.highlight_terms(ranked.base)
+        all_shares = self.shares_for([row[0] for row in ranked.rows], ranked.parts)
+        hits = []
+        for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
+            hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)
+            shares = all_shares[docnum]
+            hit.missing = [s.word for s in shares if not s.matched] if ranked.relaxed else []
+            hit.more_in_doc = more
+            hit.explain = shares if explain else []
+            hit.docnum = docnum
+            hits.append(hit)
+        return hits
 
     def _hit(self, rank: int, score: float, f: dict, terms, phrase_list) -> Hit:
         text = f.get("text", "")
@@ -201,52 +463,39 @@ class Engine:
         return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
 
     def suggest(self, text: str) -> str | None:
-        """A did-you-mean for `text`: each word the index lacks replaced by the closest
-        indexed word, spelled as it appears in a paragraph (never a bare stem)."""
-        searcher = self.searcher
-        reader = searcher.reader()
-        corrector = searcher.corrector("text")
-        changed = False
-
-        def fix(m: re.Match) -> str:
-            nonlocal changed
-            word = m.group(0)
-            around = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
-            if word.upper() in _OPERATORS or set(around) & set(":~*"):
-                return word  # an operator, a field name or value, a fuzzy or wildcard term
-            stems = [t.text for t in self.analyzer(word)]
-            if len(stems) != 1 or reader.doc_frequency("text", stems[0]):
-                return word
-            # Whoosh ranks candidates by frequency; a person expects the closest spelling.
-            candidates = [self._surface(c) for c in corrector.suggest(stems[0], limit=8, prefix=1)]
-            real = [c for c in candidates if c]
-            if not real:
-                return word
-            changed = True
-            return min(real, key=lambda c: edit_distance(word.lower(), c))
-
-        suggestion = _WORD.sub(fix, text)
-        return suggestion if changed else None
-
-    def _surface(self, stem: str) -> str | None:
-        """A real word of the index whose stem is `stem`, lowercased, from a stored paragraph."""
-        results = self.searcher.search(wq.Term("text", stem), limit=1)
-        if results.is_empty():
+        """The TUI's did-you-mean: the same respelling the one-shot command offers."""
+        try:
+            return self.did_you_mean(text)
+        except EmptyQuery:
             return None
-        text = results[0].get("text", "")
-        for token in self.analyzer(text, chars=True, mode="index"):
-            if token.text == stem:
-                word = text[token.startchar : token.endchar].lower()
-                return re.sub(r"['’]s$", "", word)
-        return None
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, for ordering spelling suggestions."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word (for the harness)
+
+
+def _label(part: wq.Query, surface: dict[str, str]) -> str:
+    """How to name a query part to a person: the word as typed, not its stem."""
+    names = list(dict.fromkeys(_leaf_label(leaf, surface) for leaf in part.leaves()))
+    names = [n for n in names if n]
+    if not names:
+        return str(part)
+    return names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")"
+
+
+def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
+    if leaf.field() == "text":
+        if isinstance(leaf, wq.Phrase):
+            return '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
+        raw = getattr(leaf, "text", None)
+        if raw is None:  # a range or other term-less leaf: name it as Whoosh prints it
+            return str(leaf)
+        text = raw.decode() if isinstance(raw, bytes) else str(raw)
+        if isinstance(leaf, wq.Prefix):
+            return text + "*"
+        if isinstance(leaf, wq.FuzzyTerm):
+            return surface.get(text, text) + "~"
+        if isinstance(leaf, wq.Wildcard):
+            return text
+        if isinstance(leaf, wq.Term):
+            return surface.get(text, text)
+    return None

@@ -9,6 +9,7 @@ fielded term, NOT clause and filter stays a constraint.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -95,6 +96,33 @@ def _tidy(text: str, notices: list[str]) -> str:
     return text.strip()
 
 
+MAX_RANGE_TERMS = 2000
+
+
+def fix_numeric_ranges(q: wq.Query, schema) -> wq.Query:
+    """Work around Whoosh's unsigned NUMERIC ranges, whose upper bound is ignored
+    (`paragraph:[2 TO 3]` matched every paragraph): a range on a small whole-number
+    field (paragraph, page) becomes the OR of its values, which Whoosh matches exactly.
+    """
+    if isinstance(q, wq.NumericRange) and q.fieldname in schema:
+        fieldtype = schema[q.fieldname]
+        small_whole = getattr(fieldtype, "numtype", None) is int and not fieldtype.signed
+        if small_whole and q.end is not None:
+            low = 0 if q.start is None else int(q.start) + (1 if q.startexcl else 0)
+            high = int(q.end) - (1 if q.endexcl else 0)
+            if high - low <= MAX_RANGE_TERMS:
+                values = [wq.Term(q.fieldname, v) for v in range(max(low, 0), high + 1)]
+                return wq.Or(values) if values else wq.NullQuery
+        return q
+    if isinstance(q, wq.AndNot | wq.AndMaybe | wq.Otherwise | wq.Require):
+        return type(q)(fix_numeric_ranges(q.a, schema), fix_numeric_ranges(q.b, schema))
+    if isinstance(q, wq.Not):
+        return wq.Not(fix_numeric_ranges(q.query, schema))
+    if isinstance(q, wq.And | wq.Or):
+        return type(q)([fix_numeric_ranges(c, schema) for c in q.children()], boost=q.boost)
+    return q
+
+
 def parse(text: str, schema) -> ParsedQuery:
     """Parse `text`; never raises except EmptyQuery when nothing searchable remains."""
     notices: list[str] = []
@@ -112,6 +140,8 @@ def parse(text: str, schema) -> ParsedQuery:
             notices.append(
                 "could not parse the query as written; searched for the words: " + " ".join(words)
             )
+    if q is not None and q is not wq.NullQuery:
+        q = fix_numeric_ranges(q, schema)
     if q is wq.NullQuery or q is None:
         if plain_words(tidy):
             raise EmptyQuery("the query has only common words (like 'the'), which are not indexed")
@@ -134,13 +164,17 @@ def _is_free(q: wq.Query) -> bool:
     )
 
 
-def relax(q: wq.Query) -> wq.Query | None:
-    """The OR fallback of an AND query, keeping constraints; None when nothing to relax."""
+def relax(q: wq.Query, combine: Callable[[list[wq.Query]], wq.Query] = wq.Or) -> wq.Query | None:
+    """The OR fallback of an AND query, keeping constraints; None when nothing to relax.
+
+    `combine` builds the "any of these words" part (the engine passes a query that
+    ranks paragraphs with more of the words first).
+    """
     if isinstance(q, wq.AndNot):
-        inner = relax(q.a)
+        inner = relax(q.a, combine)
         return wq.AndNot(inner, q.b) if inner is not None else None
     if isinstance(q, wq.AndMaybe):
-        inner = relax(q.b) if isinstance(q.b, wq.And) else None
+        inner = relax(q.b, combine) if isinstance(q.b, wq.And) else None
         return wq.AndMaybe(q.a, inner) if inner is not None else None
     if not isinstance(q, wq.And):
         return None
@@ -148,8 +182,52 @@ def relax(q: wq.Query) -> wq.Query | None:
     kept = [c for c in q.children() if not _is_free(c)]
     if len(free) < 2:
         return None
-    either = wq.Or(free)
+    either = combine(free)
     return wq.And([*kept, either]) if kept else either
+
+
+def free_parts(q: wq.Query) -> list[wq.Query]:
+    """The words and phrases of `q` a paragraph may have or miss (not its constraints).
+
+    For `a b title:x -c` these are `a` and `b`; for `a OR b`, `a` and `b`.
+    """
+    if isinstance(q, wq.AndNot):
+        return free_parts(q.a)
+    if isinstance(q, wq.AndMaybe):
+        return free_parts(q.a) + free_parts(q.b)
+    if isinstance(q, wq.Or) and _single_word(q):
+        return [q] if _is_free(q) else []  # one word looked up in several fields
+    if isinstance(q, wq.Or):
+        # Whoosh flattens `a OR b` into one OR of every word in every field: regroup
+        # each word's fields so a title-only match still counts as that word.
+        groups: dict[tuple, list[wq.Query]] = {}
+        for child in q.children():
+            groups.setdefault(_word_key(child), []).append(child)
+        parts = [g[0] if len(g) == 1 else wq.Or(g) for g in groups.values()]
+        return [p for p in parts if "text" in _fields(p) and not isinstance(p, wq.Not)]
+    if isinstance(q, wq.And):
+        return [c for c in q.children() if _is_free(c)]
+    return [q] if _is_free(q) else []
+
+
+def _word_key(q: wq.Query) -> tuple:
+    if q.is_leaf() and q.field() in SEARCH_FIELDS:
+        words = getattr(q, "words", None) or [getattr(q, "text", None)]
+        return (type(q).__name__, tuple(words))
+    return ("query", id(q))
+
+
+def _single_word(q: wq.Query) -> bool:
+    """An OR of one word, pattern or phrase across the SEARCH_FIELDS (the multifield
+    plugin's expansion of one bare word)."""
+    leaves = list(q.leaves())
+    if len(leaves) < 2 or {leaf.field() for leaf in leaves} - set(SEARCH_FIELDS):
+        return False
+    kinds = {type(leaf) for leaf in leaves}
+    texts = {
+        tuple(getattr(leaf, "words", None) or [getattr(leaf, "text", None)]) for leaf in leaves
+    }
+    return len(kinds) == 1 and len(texts) == 1
 
 
 def positive(q: wq.Query) -> wq.Query | None:

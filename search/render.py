@@ -14,6 +14,8 @@ TITLE_STYLE = "bold"
 PATH_STYLE = "magenta"
 PARA_STYLE = "green"
 HEADING_STYLE = "italic cyan"
+EXPLAIN_STYLE = "dim cyan"
+NOTES_STYLE = "dim"
 
 
 def location(hit: Hit) -> str:
@@ -38,7 +40,40 @@ def hit_to_json(hit: Hit) -> dict:
         "date": hit.date.isoformat() if hit.date else None,
         "source": hit.source or None,
         "page": hit.page,
+        "missing": hit.missing,
+        "more_in_doc": hit.more_in_doc,
+        **({"explain": explain_json(hit)} if hit.explain else {}),
     }
+
+
+def explain_json(hit: Hit) -> list[dict]:
+    total = sum(s.score for s in hit.explain)
+    return [
+        {"word": s.word, "matched": s.matched, "share": round(s.share(total), 4)}
+        for s in hit.explain
+    ]
+
+
+def explain_line(hit: Hit) -> str:
+    """In plain words: "ceasefire 62% · moscow 38% · missing: hostages"."""
+    total = sum(s.score for s in hit.explain)
+    parts = [f"{s.word} {s.share(total):.0%}" for s in hit.explain if s.matched]
+    if not parts and hit.explain:
+        parts = ["matched only through filters"]
+    missing = [s.word for s in hit.explain if not s.matched]
+    if missing:
+        parts.append("missing: " + ", ".join(missing))
+    return " · ".join(parts)
+
+
+def notes_line(hit: Hit) -> str:
+    """What a hit lacks and what it hides: "missing: hostages · +2 more in this document"."""
+    parts = []
+    if hit.missing and not hit.explain:
+        parts.append("missing: " + ", ".join(hit.missing))
+    if hit.more_in_doc:
+        parts.append(f"+{hit.more_in_doc} more in this document")
+    return " · ".join(parts)
 
 
 def summary_to_json(result: SearchResult) -> dict:
@@ -49,6 +84,8 @@ def summary_to_json(result: SearchResult) -> dict:
         "elapsed_ms": round(result.elapsed_ms, 2),
         "mode": result.mode,
         "notices": result.notices,
+        "suggestion": result.suggestion,
+        **({"expanded_with": result.expanded_with} if result.expanded_with else {}),
     }
 
 
@@ -59,13 +96,19 @@ def print_json(result: SearchResult, out: TextIO | None = None) -> None:
     out.write(json.dumps(summary_to_json(result), ensure_ascii=False) + "\n")
 
 
-def print_plain(result: SearchResult, out: TextIO | None = None) -> None:
+def print_plain(result: SearchResult, out: TextIO | None = None, explain: bool = False) -> None:
     """Unstyled: one header line and one text line per hit, grep-friendly."""
     out = out or sys.stdout
     for hit in result.hits:
         heading = f" · § {hit.heading}" if hit.heading else ""
         text, _ = fragment(hit.text, hit.highlights)
-        out.write(f"{hit.rank}. {hit.title}\n   {location(hit)}{heading}\n   {text}\n\n")
+        out.write(f"{hit.rank}. {hit.title}\n   {location(hit)}{heading}\n   {text}\n")
+        if explain and hit.explain:
+            out.write(f"   {explain_line(hit)}\n")
+        notes = notes_line(hit)
+        if notes:
+            out.write(f"   {notes}\n")
+        out.write("\n")
 
 
 def styled_text(text: str, spans: list[Span], base: str = "", match: str = MATCH_STYLE):
@@ -78,7 +121,7 @@ def styled_text(text: str, spans: list[Span], base: str = "", match: str = MATCH
     return rich_text
 
 
-def print_styled(result: SearchResult, out: TextIO | None = None) -> None:
+def print_styled(result: SearchResult, out: TextIO | None = None, explain: bool = False) -> None:
     out = out or sys.stdout
     from rich.console import Console
     from rich.padding import Padding
@@ -95,4 +138,13 @@ def print_styled(result: SearchResult, out: TextIO | None = None) -> None:
             meta.append(hit.heading, style=HEADING_STYLE)
         console.print(Padding(meta, (0, 0, 0, 3), expand=False))
         text, spans = fragment(hit.text, hit.highlights)
-        console.print(Padding(styled_text(text, spans), (0, 0, 1, 3), expand=False))
+        extra = []
+        if explain and hit.explain:
+            extra.append(Text(explain_line(hit), style=EXPLAIN_STYLE))
+        notes = notes_line(hit)
+        if notes:
+            extra.append(Text(notes, style=NOTES_STYLE))
+        console.print(Padding(styled_text(text, spans), (0, 0, 0 if extra else 1, 3), expand=False))
+        for i, line in enumerate(extra):
+            last = i == len(extra) - 1
+            console.print(Padding(line, (0, 0, 1 if last else 0, 3), expand=False))

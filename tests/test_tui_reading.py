@@ -97,7 +97,7 @@ def test_status_line_says_what_happened(engine):
     assert " ms" not in status_text(found, info, show_timing=False).plain
     relaxed = SearchOutcome(2, "ceasefire zzyzx", result=engine.search("ceasefire zzyzx"))
     assert "(any word)" in status_text(relaxed, info).plain
-    assert "showing paragraphs with any of them" in status_text(relaxed, info).plain
+    assert "showing paragraphs with some of them" in status_text(relaxed, info).plain
     none = SearchOutcome(3, "zzyzx", result=engine.search("zzyzx"), suggestion="zebra")
     assert "No paragraph matches 'zzyzx'" in status_text(none, info).plain
     assert "Did you mean zebra?" in status_text(none, info).plain

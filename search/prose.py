@@ -1,0 +1,25 @@
+"""Function words to leave out of sentence-long queries.
+
+The index keeps all but Lucene's 33 stop words, so `us` and `may` stay findable
+and a short query means what it says. A sentence-long query ("what problems are
+there in making up descriptive titles?") is prose, though: its `what`, `there`
+and `up` match most paragraphs and only add noise to the ranking. For queries
+longer than `scoring.KEYWORDS` words, these (NLTK's English list) are dropped.
+"""
+
+from __future__ import annotations
+
+FUNCTION_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now d ll m o re ve y ain aren couldn didn doesn
+    hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn
+    also would could might must shall may us
+    """.split()
+)

@@ -1,0 +1,109 @@
+"""Did-you-mean: respell a query's rare words with words the index actually holds.
+
+The index stores stems (`ceasefir`), and Whoosh's corrector suggests index terms,
+so a suggestion is mapped back to a surface form: the word as it is written in a
+paragraph that contains the stem. What we offer is always a real word a person
+could have typed, and only when the respelled query finds more than the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from search.query import EmptyQuery, plain_words
+
+if TYPE_CHECKING:
+    from search.engine import Engine
+
+FIELD = "text"
+MAX_DISTANCE = 2
+# A word is a candidate for respelling when at most this many paragraphs hold it,
+# and a replacement must be in at least RATIO times as many.
+RARE = 2
+RATIO = 5
+
+
+def surface_form(engine: Engine, stem: str) -> str | None:
+    """The commonest way `stem` is written in the first paragraphs that contain it."""
+    searcher = engine.searcher
+    try:
+        postings = searcher.postings(FIELD, stem)
+    except Exception:  # the term vanished between the corrector and now
+        return None
+    seen: Counter[str] = Counter()
+    for i, docnum in enumerate(postings.all_ids()):
+        if i >= 5:
+            break
+        text = searcher.stored_fields(docnum).get(FIELD, "")
+        for token in engine.analyzer(text, chars=True, mode="index"):
+            if token.text == stem:
+                seen[text[token.startchar : token.endchar].lower()] += 1
+    return seen.most_common(1)[0][0] if seen else None
+
+
+def respell(engine: Engine, word: str) -> str | None:
+    """A more common real word close to `word`, or None when `word` is fine."""
+    tokens = [t.text for t in engine.analyzer(word, mode="query")]
+    if len(tokens) != 1:
+        return None  # a stop word, or several tokens: leave it alone
+    stem = tokens[0]
+    reader = engine.searcher.reader()
+    df = reader.doc_frequency(FIELD, stem)
+    if df > RARE:
+        return None
+    # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
+    found = reader.terms_within(FIELD, stem, MAX_DISTANCE, prefix=1)
+    floor = df * RATIO if df else 1
+    scored = []
+    for candidate in found:
+        candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
+        cdf = reader.doc_frequency(FIELD, candidate)
+        if candidate != stem and cdf >= floor:
+            scored.append((distance(stem, candidate), -cdf, candidate))
+    # Judge the nearest few by how the word is written, not by its stem.
+    written = []
+    for _, neg_df, candidate in sorted(scored)[:6]:
+        surface = surface_form(engine, candidate)
+        if surface:
+            written.append((distance(word.lower(), surface), neg_df, surface))
+    return min(written)[2] if written else None
+
+
+def distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (adjacent swaps cost 1), as Whoosh's fuzzy matching counts."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            cur.append(cost)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def suggest_query(engine: Engine, text: str) -> str | None:
+    """`text` with rare words respelled, when that finds more.
+
+    "More" is more paragraphs with every word; when both spellings tie there (often
+    at none), more paragraphs with any of the words: `moscw ceasefire` finds the
+    ceasefire paragraphs only, `moscow ceasefire` the Moscow ones too.
+    """
+    changed = text
+    for word in dict.fromkeys(plain_words(text)):
+        better = respell(engine, word)
+        if better and better != word.lower():
+            changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)
+    if changed == text:
+        return None
+    try:
+        before, after = engine.count_all_words(text), engine.count_all_words(changed)
+        if after == before:
+            before, after = engine.count_any_words(text), engine.count_any_words(changed)
+    except EmptyQuery:
+        return None
+    return changed if after > before else None
