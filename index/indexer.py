@@ -9,6 +9,7 @@ crash loses at most the batch in flight and the next run resumes from there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +28,10 @@ from index.storage import ParagraphWriter, create_index, index_exists, open_inde
 MAX_FILE_BYTES = 64 * 1024 * 1024
 STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
 BATCH_PARAGRAPHS = 20_000
+# With procs=None ("auto") a run goes parallel when it has at least this much to read.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Each parallel commit forks workers and merges their segments; commit less often.
+PARALLEL_BATCH_PARAGRAPHS = 100_000
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -71,10 +76,11 @@ class _Batch:
         self.recorded: list[tuple[FileEntry, int, int]] = []
         self.forgotten: list[str] = []
         self.paragraphs = 0
+        self.procs = 1  # writing processes for the next writer (see index.parallel)
 
     def w(self) -> ParagraphWriter:
         if self.writer is None:
-            self.writer = ParagraphWriter(self.ix, self.index_dir)
+            self.writer = ParagraphWriter(self.ix, self.index_dir, procs=self.procs)
         return self.writer
 
     def delete(self, key: str) -> None:
@@ -140,6 +146,7 @@ def index_paths(
     seeds: bool = False,
     progress: ProgressFn | None = None,
     batch_paragraphs: int = BATCH_PARAGRAPHS,
+    procs: int | None = 1,
 ) -> IndexReport:
     """Add or update `paths` in the index at `index_dir`, creating it if needed.
 
@@ -147,6 +154,9 @@ def index_paths(
     prune_everywhere: also forget vanished files under every other indexed folder.
     seeds: mark these paths as the bundled sample corpus (dropped once the user
     indexes their own files into the same index).
+    procs: writing processes. 1 (the library default) never forks; None means "all
+    cores when there is enough to read" (the CLI's default). More than one is used
+    only from the main thread of a single-threaded process (never inside the TUI).
     """
     started = time.perf_counter()
     report = IndexReport()
@@ -167,6 +177,7 @@ def index_paths(
                 seeds,
                 progress,
                 batch_paragraphs,
+                procs,
             )
             batch.commit()
         except BaseException:
@@ -177,8 +188,35 @@ def index_paths(
     return report
 
 
+def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:
+    """How many writing processes this run uses (see `index_paths`)."""
+    from index.parallel import default_procs, parallel_allowed
+
+    if procs is None:
+        size = 0
+        for _, found in tasks.values():
+            with contextlib.suppress(OSError):
+                size += found.path.stat().st_size
+            if size >= PARALLEL_MIN_BYTES:
+                break
+        procs = default_procs() if size >= PARALLEL_MIN_BYTES else 1
+    if procs > 1 and not parallel_allowed():
+        report.notes.append("indexing in one process: this process runs other threads")
+        procs = 1
+    return max(1, procs)
+
+
 def _run(
-    paths, manifest, batch, report, prune, prune_everywhere, seeds, progress, batch_paragraphs
+    paths,
+    manifest,
+    batch,
+    report,
+    prune,
+    prune_everywhere,
+    seeds,
+    progress,
+    batch_paragraphs,
+    procs=1,
 ) -> None:
     existing = manifest.files()
     scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
@@ -206,6 +244,9 @@ def _run(
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))
 
+    batch.procs = _choose_procs(procs, tasks, report)
+    if batch.procs > 1:
+        batch_paragraphs = max(batch_paragraphs, PARALLEL_BATCH_PARAGRAPHS)
     total = len(tasks)
     for done, (key, (root, found)) in enumerate(tasks.items()):
         if progress:

@@ -101,8 +101,27 @@ def index_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--no-prune", action="store_true", help="keep documents whose files are gone"
     )
+    p.add_argument(
+        "-j",
+        "--procs",
+        type=_procs,
+        default=None,
+        metavar="N",
+        help="writing processes (default: all cores, up to 4, when there is at least "
+        "4 MiB to read; 1 otherwise)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     return p
+
+
+def _procs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {value!r}")
+    return n
 
 
 def use_color(choice: str, stream) -> bool:
@@ -200,6 +219,7 @@ def run_index(args: argparse.Namespace) -> int:
             prune=not args.no_prune,
             prune_everywhere=args.prune,
             progress=progress,
+            procs=args.procs,
         )
     finally:
         if bar is not None:
