@@ -158,6 +158,9 @@ def run_query(args: argparse.Namespace) -> int:
     if args.limit < 0:
         warn("--limit must be 0 or more")
         return EXIT_ERROR
+    from search.lean_imports import import_whoosh
+
+    import_whoosh()
     from search.opening import ensure_index
     from search.query import EmptyQuery
 

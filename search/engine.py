@@ -8,6 +8,8 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +54,13 @@ class SearchResult:
     elapsed_ms: float
     mode: str = ALL_WORDS  # ANY_WORD when the AND query found nothing and OR did
     notices: list[str] = field(default_factory=list)
+    # True when the time limit stopped the search: hits and total cover only part of
+    # the index (the first paragraphs scanned, not necessarily the best).
+    partial: bool = False
+
+
+# No single query may hold the CLI or the TUI longer than this (seconds).
+TIME_LIMIT_SECONDS = 1.0
 
 
 class Engine:
@@ -63,6 +72,9 @@ class Engine:
         self.schema = self.ix.schema
         self.analyzer = self.schema["text"].analyzer
         self._searcher = None
+        self.time_limit: float | None = TIME_LIMIT_SECONDS
+        self._timed_out = False
+        self._deadline: float | None = None
 
     # lifecycle
     def __enter__(self) -> Engine:
@@ -101,6 +113,7 @@ class Engine:
     def search(self, text: str, limit: int | None = 10) -> SearchResult:
         """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query."""
         started = time.perf_counter()
+        self._timed_out, self._deadline = False, None
         parsed = self.parse(text)
         notices = list(parsed.notices)
         q, mode = parsed.query, ALL_WORDS
@@ -115,6 +128,11 @@ class Engine:
                         "no paragraph has all the words; showing paragraphs with any of them"
                     )
         hits = self._hits(q, results)
+        if self._timed_out:
+            notices.append(
+                f"the search took over {self.time_limit:g} s and was stopped; "
+                "these results are partial (try fewer wildcards or fuzzy terms)"
+            )
         return SearchResult(
             query=text,
             hits=hits,
@@ -122,11 +140,38 @@ class Engine:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             mode=mode,
             notices=notices,
+            partial=self._timed_out,
         )
 
     def _run(self, q: wq.Query, limit: int | None):
+        """Search within what is left of `time_limit`; past it, keep what was collected.
+
+        Whoosh's TimeLimitCollector stops the collection loop from any thread. In the
+        main thread an interval timer also interrupts term expansion (leading
+        wildcards, fuzzy terms), which happens before any document is collected.
+        The budget covers both runs of a search (the AND query and its OR fallback).
+        """
+        from whoosh.collectors import TimeLimit, TimeLimitCollector
+
         # optimize=False makes the collector count every match, so `total` is exact.
-        return self.searcher.search(q, limit=limit, optimize=False)
+        collector = self.searcher.collector(limit=limit, optimize=False)
+        if not self.time_limit:
+            self.searcher.search_with_collector(q, collector)
+            return collector.results()
+        now = time.perf_counter()
+        if not self._timed_out and (self._deadline is None or self._deadline < now - 60):
+            self._deadline = now + self.time_limit  # the first run of this search
+        budget = max(0.001, self._deadline - now)
+        guard = TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
+        try:
+            with _interrupt_after(budget + 0.05, TimeLimit):
+                self.searcher.search_with_collector(q, guard)
+        except TimeLimit:
+            self._timed_out = True
+        finally:
+            if guard.timer is not None:
+                guard.timer.cancel()
+        return collector.results()
 
     def highlight_terms(self, q: wq.Query) -> tuple[set[str], list[tuple[list[str], int]]]:
         """Index terms to light up (wildcards and fuzzy terms expanded) and phrases."""
@@ -174,3 +219,34 @@ class Engine:
                 )
             )
         return hits
+
+
+@contextmanager
+def _interrupt_after(seconds: float, exc: type[BaseException]) -> Iterator[None]:
+    """Raise `exc` in the main thread if the block runs longer than `seconds`.
+
+    Elsewhere (the TUI's worker threads) it does nothing: signals reach only the
+    main thread, and there the collector's own time check is the guard.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+    armed = True
+
+    def on_alarm(signum, frame) -> None:
+        if armed:
+            raise exc
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
