@@ -190,6 +190,8 @@ def index_paths(
 
 def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:
     """How many writing processes this run uses (see `index_paths`)."""
+    if procs == 1:
+        return 1  # without importing multiprocessing
     from index.parallel import default_procs, parallel_allowed
 
     if procs is None:
