@@ -1,7 +1,7 @@
 """Benchmark corpora: S, M and L from the shared corpora, and a tiny Q for --quick.
 
 S = BBC News (~10.5k paragraphs), M = BBC + Reuters-21578, L = M replicated 10x
-with distinct ids (written once to the cache folder), Q = the first 150 BBC
+with distinct ids (written once to the cache folder), Q = the first 40 BBC
 articles (for the test suite's smoke run). Every engine reads the same files
 through the product's own JSON Lines reader, so all of them index the same
 paragraphs.
@@ -34,7 +34,7 @@ BBC = CORPORA / "bbc_news" / "bbc_news.jsonl"
 REUTERS = CORPORA / "reuters21578" / "reuters21578.jsonl.gz"
 SIZES = ("Q", "S", "M", "L")
 L_COPIES = 10
-Q_ARTICLES = 150
+Q_ARTICLES = 40
 
 
 class CorpusMissing(RuntimeError):

@@ -8,13 +8,14 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, WrappingCollector
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
@@ -146,13 +147,12 @@ class Engine:
     def _run(self, q: wq.Query, limit: int | None):
         """Search within what is left of `time_limit`; past it, keep what was collected.
 
-        Whoosh's TimeLimitCollector stops the collection loop from any thread. In the
-        main thread an interval timer also interrupts term expansion (leading
-        wildcards, fuzzy terms), which happens before any document is collected.
+        The collection loop checks the clock itself (from any thread, without the
+        timer thread Whoosh's TimeLimitCollector starts per search). In the main
+        thread an interval timer also interrupts term expansion (leading wildcards,
+        fuzzy terms), which happens before any document is collected.
         The budget covers both runs of a search (the AND query and its OR fallback).
         """
-        from whoosh.collectors import TimeLimit, TimeLimitCollector
-
         # optimize=False makes the collector count every match, so `total` is exact.
         collector = self.searcher.collector(limit=limit, optimize=False)
         if not self.time_limit:
@@ -162,27 +162,36 @@ class Engine:
         if not self._timed_out and (self._deadline is None or self._deadline < now - 60):
             self._deadline = now + self.time_limit  # the first run of this search
         budget = max(0.001, self._deadline - now)
-        guard = TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
         try:
-            with _interrupt_after(budget + 0.05, TimeLimit):
-                self.searcher.search_with_collector(q, guard)
+            with _interrupt_after(budget, TimeLimit):
+                self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
         except TimeLimit:
             self._timed_out = True
-        finally:
-            if guard.timer is not None:
-                guard.timer.cancel()
         return collector.results()
 
-    def highlight_terms(self, q: wq.Query) -> tuple[set[str], list[tuple[list[str], int]]]:
-        """Index terms to light up (wildcards and fuzzy terms expanded) and phrases."""
+    def highlight_terms(
+        self, q: wq.Query, texts: Iterable[str] | None = None
+    ) -> tuple[set[str], list[tuple[list[str], int]]]:
+        """Index terms to light up (wildcards and fuzzy terms expanded) and phrases.
+
+        With `texts` (the hits' text), wildcards and fuzzy terms are matched against
+        those texts' words instead of being expanded over the whole index again,
+        which for a fuzzy term on a large index takes longer than the search did.
+        """
         pos = positive(q)
         if pos is None:
             return set(), []
         reader = self.searcher.reader()
+        words = None if texts is None else _words(texts, self.analyzer)
         terms: set[str] = set()
         for leaf in pos.leaves():
             if isinstance(leaf, wq.Phrase) or leaf.field() not in SEARCH_FIELDS:
                 continue
+            if words is not None and isinstance(leaf, wq.MultiTerm):
+                local = _expand_within(leaf, words)
+                if local is not None:
+                    terms |= local
+                    continue
             try:
                 expanded = leaf.expanded_terms(reader)
             except Exception:  # a term type Whoosh cannot expand here; nothing to light
@@ -193,10 +202,11 @@ class Engine:
         return terms, [p for p in phrases(pos)]
 
     def _hits(self, q: wq.Query, results) -> list[Hit]:
-        terms, phrase_list = self.highlight_terms(q)
+        stored = [r.fields() for r in results]
+        texts = [t for f in stored for t in (f.get("text", ""), f.get("title", ""))]
+        terms, phrase_list = self.highlight_terms(q, texts)
         hits = []
-        for rank, r in enumerate(results, 1):
-            f = r.fields()
+        for rank, (r, f) in enumerate(zip(results, stored, strict=True), 1):
             text = f.get("text", "")
             title = f.get("title", "")
             hits.append(
@@ -250,3 +260,52 @@ def _interrupt_after(seconds: float, exc: type[BaseException]) -> Iterator[None]
         armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+class _Deadline(WrappingCollector):
+    """Wraps a collector; raises TimeLimit once `deadline` (perf_counter) has passed.
+
+    Checks the clock every 64 matches, so it costs nothing measurable per search.
+    """
+
+    def __init__(self, child, deadline: float):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def collect_matches(self) -> None:
+        child, deadline, clock = self.child, self.deadline, time.perf_counter
+        if clock() > deadline:
+            raise TimeLimit
+        for n, sub_docnum in enumerate(child.matches(), 1):
+            child.collect(sub_docnum)
+            if not n & 63 and clock() > deadline:
+                raise TimeLimit
+
+
+def _words(texts: Iterable[str], analyzer) -> set[str]:
+    """The index terms (analysed words) of `texts`."""
+    return {t.text for text in texts if text for t in analyzer(text, mode="index")}
+
+
+def _expand_within(leaf: wq.MultiTerm, words: set[str]) -> set[str] | None:
+    """The words among `words` that a wildcard, prefix, regex or fuzzy leaf matches;
+    None for a kind this does not know (the caller expands it over the index)."""
+    import re
+
+    if isinstance(leaf, wq.FuzzyTerm):
+        from whoosh.support.levenshtein import distance
+
+        text, prefix = leaf.text, leaf.prefixlength
+        return {
+            w
+            for w in words
+            if w[:prefix] == text[:prefix]
+            and abs(len(w) - len(text)) <= leaf.maxdist
+            and distance(w, text, limit=leaf.maxdist) <= leaf.maxdist
+        }
+    if isinstance(leaf, wq.Prefix):
+        return {w for w in words if w.startswith(leaf.text)}
+    if isinstance(leaf, wq.Wildcard | wq.Regex):
+        pattern = re.compile(leaf._get_pattern())
+        return {w for w in words if pattern.match(w)}
+    return None
