@@ -188,3 +188,23 @@ def test_cli_rejects_a_bad_procs_value(cli, tmp_path):
     assert result.returncode == 2
     assert "--procs" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_merged_segments_stay_uncompounded(tmp_path, procs):
+    """Many small commits make Whoosh merge segments; the merged ones must not be
+    compound files either (a compound file is read into memory whole)."""
+    folder = make_folder(tmp_path / "docs", files=24, paragraphs=3)
+    index_dir = tmp_path / "ix"
+    report = index_paths([folder], index_dir, procs=procs, batch_paragraphs=3)
+    assert report.paragraphs == 72
+    if procs == 2:  # a parallel run commits in larger batches; add small runs after it
+        for i in range(12):
+            extra = make_folder(tmp_path / f"more{i}", files=1, paragraphs=2, seed=i)
+            index_paths([extra], index_dir, procs=1)
+    assert list(index_dir.glob("*.seg")) == []
+    with Engine(index_dir) as engine:
+        assert engine.paragraph_count() == 72 + (24 if procs == 2 else 0)
+        segments = engine.ix._segments()
+    assert len(segments) < 12  # merging happened
+    assert not any(seg.is_compound() for seg in segments)
