@@ -48,6 +48,7 @@ def summary_to_json(result: SearchResult) -> dict:
         "shown": len(result.hits),
         "elapsed_ms": round(result.elapsed_ms, 2),
         "mode": result.mode,
+        "partial": result.partial,
         "notices": result.notices,
     }
 

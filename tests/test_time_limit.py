@@ -66,3 +66,11 @@ def test_the_limit_also_holds_in_a_worker_thread(index_dir):
     assert result.total <= 400
     # In a thread the collector's own clock is the guard; results say if it stopped.
     assert result.partial == any("partial" in n for n in result.notices)
+
+
+def test_json_summary_says_partial(index_dir, cli):
+    import json
+
+    done = cli("wheat", "--json", "--index", str(index_dir))
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["type"] == "summary" and summary["partial"] is False
