@@ -202,6 +202,8 @@ def ensure_built(size: str, engine: str, procs: int) -> Path:
 # ---------------------------------------------------------------- commands
 def cmd_index(args) -> dict:
     variants = [("ours", p) for p in args.procs] + [("raw", p) for p in args.procs] + [("fts5", 1)]
+    if args.variants:
+        variants = [(v.split(":")[0], int(v.split(":")[1])) for v in args.variants.split(",")]
     runs: dict[str, list[dict]] = {f"{e} p{p}": [] for e, p in variants}
     for r in range(args.repeat):
         for engine, procs in variants:
@@ -395,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3, help="repeats (index, cold, guard)")
     p.add_argument("--rounds", type=int, default=20, help="rounds over the query set (query)")
     p.add_argument("--procs", default="1,2", help="writer processes to compare (index)")
+    p.add_argument("--variants", help="index: engine:procs list, e.g. ours:1,ours:2,raw:2,fts5:1")
     p.add_argument("--index-procs", type=int, default=2, help="which built index to query")
     p.add_argument("--query", default="ceasefire", help="the cold one-shot query")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
