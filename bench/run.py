@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -123,16 +124,22 @@ def run_measured(cmd: list[str], sample_tree: bool = False, cwd: Path | None = N
 
 
 def run_cold(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one whole process, via wait4."""
+    """(wall seconds, peak RSS MB) of one whole process.
+
+    The peak comes from GNU time when present: a child's ru_maxrss starts at its
+    parent's size at fork, so measuring from this (large) process would floor it.
+    """
+    timer = "/usr/bin/time"
+    wrap = [timer, "-f", "%M"] if os.path.exists(timer) else []
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
-    proc.stdout.read()  # drain, like a terminal or a pipe would
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen([*wrap, *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    _, err = proc.communicate()  # drain, like a terminal or a pipe would
     wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
-    return wall, usage.ru_maxrss / 1024
+    if wrap:
+        return wall, int(err.decode().strip().splitlines()[-1]) / 1024
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def du_mb(path: Path) -> float:

@@ -182,12 +182,14 @@ class Engine:
         if pos is None:
             return set(), []
         reader = self.searcher.reader()
-        words = None if texts is None else _words(texts, self.analyzer)
+        words: set[str] | None = None  # the texts' words, analysed only when needed
         terms: set[str] = set()
         for leaf in pos.leaves():
             if isinstance(leaf, wq.Phrase) or leaf.field() not in SEARCH_FIELDS:
                 continue
-            if words is not None and isinstance(leaf, wq.MultiTerm):
+            if texts is not None and isinstance(leaf, wq.MultiTerm):
+                if words is None:
+                    words = _words(texts, self.analyzer)
                 local = _expand_within(leaf, words)
                 if local is not None:
                     terms |= local
