@@ -181,6 +181,11 @@ def test_sigkill_of_a_parallel_run_leaves_no_orphan_and_no_lock(tmp_path):
     assert report.errors == [] and report.paragraphs == 4
     with Engine(index_dir) as engine:
         assert engine.paragraph_count() == 3 + 4  # nothing of the killed run is visible
+        live = {seg.segment_id() for seg in engine.ix._segments()}
+    # The killed run's temporary files and unfinished segments were cleaned away.
+    assert not (index_dir / "MAIN.tmp").exists()
+    leftovers = {p.name.split(".")[0] for p in index_dir.glob("MAIN_*")} - {"MAIN_WRITELOCK"}
+    assert leftovers <= live, leftovers - live
 
 
 def test_cli_rejects_a_bad_procs_value(cli, tmp_path):
