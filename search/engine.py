@@ -129,6 +129,7 @@ class Engine:
                         "no paragraph has all the words; showing paragraphs with any of them"
                     )
         hits = self._hits(q, results)
+        self._deadline = None
         if self._timed_out:
             notices.append(
                 f"the search took over {self.time_limit:g} s and was stopped; "
@@ -159,8 +160,8 @@ class Engine:
             self.searcher.search_with_collector(q, collector)
             return collector.results()
         now = time.perf_counter()
-        if not self._timed_out and (self._deadline is None or self._deadline < now - 60):
-            self._deadline = now + self.time_limit  # the first run of this search
+        if self._deadline is None:  # the first run of this search (search() resets it)
+            self._deadline = now + self.time_limit
         budget = max(0.001, self._deadline - now)
         try:
             with _interrupt_after(budget, TimeLimit):
