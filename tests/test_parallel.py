@@ -213,3 +213,20 @@ def test_merged_segments_stay_uncompounded(tmp_path, procs):
         segments = engine.ix._segments()
     assert len(segments) < 12  # merging happened
     assert not any(seg.is_compound() for seg in segments)
+
+
+def test_auto_procs_goes_parallel_only_for_large_runs(tmp_path):
+    from index.discovery import FoundFile
+    from index.indexer import PARALLEL_MIN_BYTES, IndexReport, _choose_procs
+    from index.parallel import default_procs
+
+    small = tmp_path / "small.txt"
+    small.write_text("a few words\n")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (PARALLEL_MIN_BYTES // 5 + 1))
+    report = IndexReport()
+    assert _choose_procs(None, {"s": (None, FoundFile(small, "small.txt"))}, report) == 1
+    tasks = {"s": (None, FoundFile(small, "small.txt")), "b": (None, FoundFile(big, "big.txt"))}
+    assert _choose_procs(None, tasks, report) == default_procs()
+    assert _choose_procs(1, tasks, report) == 1  # the library default never forks
+    assert _choose_procs(3, {}, report) == 3
