@@ -30,7 +30,8 @@ STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
 BATCH_PARAGRAPHS = 20_000
 # With procs=None ("auto") a run goes parallel when it has at least this much to read.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-# Each parallel commit forks workers and merges their segments; commit less often.
+# Each parallel commit forks and joins the workers and adds one segment per worker;
+# commit less often.
 PARALLEL_BATCH_PARAGRAPHS = 100_000
 
 ProgressFn = Callable[[int, int, str], None]
