@@ -9,6 +9,7 @@ crash loses at most the batch in flight and the next run resumes from there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -41,6 +42,11 @@ BATCH_PARAGRAPHS = 20_000
 # Overrides the batch size (paragraphs per commit); the crash tests use tiny batches
 # so that kills land in and around commits.
 BATCH_ENV = "SEARCH_BATCH_PARAGRAPHS"
+# With procs=None ("auto") a run goes parallel when it has at least this much to read.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Each parallel commit forks and joins the workers and adds one segment per worker;
+# commit less often.
+PARALLEL_BATCH_PARAGRAPHS = 100_000
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -93,10 +99,11 @@ class _Batch:
         self.recorded: list[tuple[FileEntry, int, int]] = []
         self.forgotten: list[str] = []
         self.paragraphs = 0
+        self.procs = 1  # writing processes for the next writer (see index.parallel)
 
     def w(self) -> ParagraphWriter:
         if self.writer is None:
-            self.writer = ParagraphWriter(self.ix, self.index_dir)
+            self.writer = ParagraphWriter(self.ix, self.index_dir, procs=self.procs)
         return self.writer
 
     def delete(self, key: str) -> None:
@@ -171,6 +178,7 @@ def index_paths(
     progress: ProgressFn | None = None,
     batch_paragraphs: int | None = None,
     follow_symlinks: bool = False,
+    procs: int | None = 1,
 ) -> IndexReport:
     """Add or update `paths` in the index at `index_dir`, creating it if needed.
 
@@ -179,6 +187,9 @@ def index_paths(
     seeds: mark these paths as the bundled sample corpus (dropped once the user
     indexes their own files into the same index).
     follow_symlinks: also follow symbolic links that point out of the folders given.
+    procs: writing processes. 1 (the library default) never forks; None means "all
+    cores when there is enough to read" (the CLI's default). More than one is used
+    only from the main thread of a single-threaded process (never inside the TUI).
     """
     started = time.perf_counter()
     report = IndexReport()
@@ -216,6 +227,7 @@ def index_paths(
                     progress,
                     batch_paragraphs,
                     follow_symlinks,
+                    procs,
                 )
                 batch.commit()
             except BaseException:
@@ -224,6 +236,26 @@ def index_paths(
             report.total_documents, report.total_paragraphs = manifest.totals()[1:]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:
+    """How many writing processes this run uses (see `index_paths`)."""
+    if procs == 1:
+        return 1  # without importing multiprocessing
+    from index.parallel import default_procs, parallel_allowed
+
+    if procs is None:
+        size = 0
+        for _, found in tasks.values():
+            with contextlib.suppress(OSError):
+                size += found.path.stat().st_size
+            if size >= PARALLEL_MIN_BYTES:
+                break
+        procs = default_procs() if size >= PARALLEL_MIN_BYTES else 1
+    if procs > 1 and not parallel_allowed():
+        report.notes.append("indexing in one process: this process runs other threads")
+        procs = 1
+    return max(1, procs)
 
 
 def _run(
@@ -237,6 +269,7 @@ def _run(
     progress,
     batch_paragraphs,
     follow_symlinks=False,
+    procs=1,
 ) -> None:
     existing = manifest.files()
     scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
@@ -264,6 +297,9 @@ def _run(
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))
 
+    batch.procs = _choose_procs(procs, tasks, report)
+    if batch.procs > 1:
+        batch_paragraphs = max(batch_paragraphs, PARALLEL_BATCH_PARAGRAPHS)
     total = len(tasks)
     for done, (key, (root, found)) in enumerate(tasks.items()):
         if progress:

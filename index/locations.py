@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "archive-search"
@@ -10,6 +11,12 @@ INDEX_ENV = "SEARCH_INDEX"
 
 
 def user_data_dir() -> Path:
+    """The per-user data folder (platformdirs' answer; on Linux computed directly,
+    by the same XDG rule, because importing platformdirs costs a one-shot query
+    more than the rest of its start-up)."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return Path(base) / APP_NAME
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)

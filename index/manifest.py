@@ -10,7 +10,6 @@ never duplicate a paragraph.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +69,8 @@ class Manifest:
     """A thin wrapper over the SQLite file; every method commits its own change."""
 
     def __init__(self, index_dir: Path):
+        import sqlite3  # here, not at the top: the query path imports MANIFEST_NAME only
+
         self.db = sqlite3.connect(index_dir / MANIFEST_NAME, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)

@@ -33,6 +33,10 @@ COMMIT_FILE = "search-index.commit.json"
 LOCK_TIMEOUT_SECONDS = 10.0
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files are MAIN_*.toc, MAIN_<segment>.*
 WHOOSH_LOCK = f"{INDEX_NAME}_WRITELOCK"
+# Posting buffer per writing process, in MB (Whoosh's `limitmb`; its default is 128).
+WRITER_LIMIT_MB = 128
+# Paragraphs handed to a parallel worker at a time.
+PARALLEL_BATCH = 256
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -399,15 +403,23 @@ def verify_index(index_dir: Path, deep: bool = True) -> None:
 class ParagraphWriter:
     """Adds and deletes whole files' paragraphs; nothing is visible until commit()."""
 
-    def __init__(self, ix, index_dir: Path, limitmb: int = 256):
+    def __init__(self, ix, index_dir: Path, limitmb: int = WRITER_LIMIT_MB, procs: int = 1):
         from whoosh.index import LockError
 
         self.ix, self.index_dir = ix, index_dir
+        # Uncompounded segments let readers map only the parts a query touches (a
+        # compound file is copied into memory whole); merges keep them uncompounded.
+        # limitmb bounds each process's posting buffer; past it Whoosh spills runs to disk.
+        options = dict(timeout=LOCK_TIMEOUT_SECONDS, delay=0.25, compound=False, limitmb=limitmb)
         try:
-            # Uncompounded segments let readers map only the parts a query touches.
-            self._w = ix.writer(
-                timeout=LOCK_TIMEOUT_SECONDS, delay=0.25, compound=False, limitmb=limitmb
-            )
+            if procs > 1:
+                from index.parallel import GuardedMpWriter
+
+                self._w = GuardedMpWriter(
+                    ix, procs=procs, batchsize=PARALLEL_BATCH, multisegment=True, **options
+                )
+            else:
+                self._w = ix.writer(**options)
         except LockError:
             raise IndexLocked(
                 f"another process is writing to the index at {index_dir} "

@@ -132,6 +132,15 @@ def index_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also follow symbolic links that point outside the folders given",
     )
+    p.add_argument(
+        "-j",
+        "--procs",
+        type=_procs,
+        default=None,
+        metavar="N",
+        help="writing processes (default: all cores, up to 4, when there is at least "
+        "4 MiB to read; 1 otherwise)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     return p
 
@@ -147,6 +156,16 @@ def tui_parser() -> argparse.ArgumentParser:
         "-n", "--limit", type=int, default=50, metavar="N", help="show at most N hits (default 50)"
     )
     return p
+
+
+def _procs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {value!r}")
+    return n
 
 
 def use_color(choice: str, stream) -> bool:
@@ -222,6 +241,9 @@ def run_query(args: argparse.Namespace) -> int:
     if args.per_doc < 0:
         warn("--per-doc must be 0 or more")
         return EXIT_ERROR
+    from search.lean_imports import import_whoosh
+
+    import_whoosh()
     from search.opening import ensure_index
     from search.query import EmptyQuery
 
@@ -309,6 +331,7 @@ def run_index(args: argparse.Namespace) -> int:
             prune_everywhere=args.prune,
             progress=progress,
             follow_symlinks=args.follow_symlinks,
+            procs=args.procs,
         )
     finally:
         if bar is not None:

@@ -8,11 +8,14 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, WrappingCollector
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
@@ -91,6 +94,14 @@ class SearchResult:
     suggestion: str | None = None  # did-you-mean: a respelled query that finds more
     expanded_with: list[str] = field(default_factory=list)  # --expand: words added
 
+    # True when the time limit stopped the search: hits and total cover only part of
+    # the index (the first paragraphs scanned, not necessarily the best).
+    partial: bool = False
+
+
+# No single query may hold the CLI or the TUI longer than this (seconds).
+TIME_LIMIT_SECONDS = 1.0
+
 
 @dataclass
 class Ranked:
@@ -120,6 +131,9 @@ class Engine:
         self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
         self._function_stems: set[str] | None = None
         self._searcher = None
+        self.time_limit: float | None = TIME_LIMIT_SECONDS
+        self._timed_out = False
+        self._deadline: float | None = None
 
     # lifecycle
     def __enter__(self) -> Engine:
@@ -180,6 +194,7 @@ class Engine:
         ranked over partial matches (they would starve under AND).
         """
         started = time.perf_counter()
+        self._timed_out, self._deadline = False, None
         ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
         hits = self._hits(ranked, explain)
         notices = list(ranked.notices)
@@ -191,6 +206,12 @@ class Engine:
             notices.append(
                 "fewer paragraphs than asked have all the words; "
                 "the rest have some of them (missing words shown)"
+            )
+        self._deadline = None
+        if self._timed_out:
+            notices.append(
+                f"the search took over {self.time_limit:g} s and was stopped; "
+                "these results are partial (try fewer wildcards or fuzzy terms)"
             )
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
@@ -206,6 +227,7 @@ class Engine:
             notices=notices,
             suggestion=suggestion,
             expanded_with=ranked.expanded_with,
+            partial=self._timed_out,
         )
 
     def rank(
@@ -333,8 +355,29 @@ class Engine:
         )
 
     def _run(self, q: wq.Query, limit: int | None):
+        """Search within what is left of `time_limit`; past it, keep what was collected.
+
+        The collection loop checks the clock itself (from any thread, without the
+        timer thread Whoosh's TimeLimitCollector starts per search). In the main
+        thread an interval timer also interrupts term expansion (leading wildcards,
+        fuzzy terms), which happens before any document is collected.
+        The budget covers both runs of a search (the AND query and its OR fallback).
+        """
         # optimize=False makes the collector count every match, so `total` is exact.
-        return self.searcher.search(q, limit=limit, optimize=False)
+        collector = self.searcher.collector(limit=limit, optimize=False)
+        if not self.time_limit:
+            self.searcher.search_with_collector(q, collector)
+            return collector.results()
+        now = time.perf_counter()
+        if self._deadline is None:  # the first run of this search (search() resets it)
+            self._deadline = now + self.time_limit
+        budget = max(0.001, self._deadline - now)
+        try:
+            with _interrupt_after(budget, TimeLimit):
+                self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
+        except TimeLimit:
+            self._timed_out = True
+        return collector.results()
 
     def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
         """The free words/phrases of `q`, each with the spelling the person typed."""
@@ -348,16 +391,31 @@ class Engine:
                 found.setdefault(token.text, word.lower())
         return found
 
-    def highlight_terms(self, q: wq.Query) -> tuple[set[str], list[tuple[list[str], int]]]:
-        """Index terms to light up (wildcards and fuzzy terms expanded) and phrases."""
+    def highlight_terms(
+        self, q: wq.Query, texts: Iterable[str] | None = None
+    ) -> tuple[set[str], list[tuple[list[str], int]]]:
+        """Index terms to light up (wildcards and fuzzy terms expanded) and phrases.
+
+        With `texts` (the hits' text), wildcards and fuzzy terms are matched against
+        those texts' words instead of being expanded over the whole index again,
+        which for a fuzzy term on a large index takes longer than the search did.
+        """
         pos = positive(q)
         if pos is None:
             return set(), []
         reader = self.searcher.reader()
+        words: set[str] | None = None  # the texts' words, analysed only when needed
         terms: set[str] = set()
         for leaf in pos.leaves():
             if isinstance(leaf, wq.Phrase) or leaf.field() not in SEARCH_FIELDS:
                 continue
+            if texts is not None and isinstance(leaf, wq.MultiTerm):
+                if words is None:
+                    words = _words(texts, self.analyzer)
+                local = _expand_within(leaf, words)
+                if local is not None:
+                    terms |= local
+                    continue
             try:
                 expanded = leaf.expanded_terms(reader)
             except Exception:  # a term type Whoosh cannot expand here; nothing to light
@@ -407,7 +465,10 @@ class Engine:
         return len(self._run(relax(q) or q, 1))
 
     def _hits(self, ranked: Ranked, explain: bool) -> list[Hit]:
-        terms, phrase_list = self.highlight_terms(ranked.base)
+        texts = [
+            t for row in ranked.rows for t in (row[2].get("text", ""), row[2].get("title", ""))
+        ]
+        terms, phrase_list = self.highlight_terms(ranked.base, texts)
         all_shares = self.shares_for([row[0] for row in ranked.rows], ranked.parts)
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
@@ -498,4 +559,83 @@ def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
             return text
         if isinstance(leaf, wq.Term):
             return surface.get(text, text)
+
+
+@contextmanager
+def _interrupt_after(seconds: float, exc: type[BaseException]) -> Iterator[None]:
+    """Raise `exc` in the main thread if the block runs longer than `seconds`.
+
+    Elsewhere (the TUI's worker threads) it does nothing: signals reach only the
+    main thread, and there the collector's own time check is the guard.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+    armed = True
+
+    def on_alarm(signum, frame) -> None:
+        if armed:
+            raise exc
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+class _Deadline(WrappingCollector):
+    """Wraps a collector; raises TimeLimit once `deadline` (perf_counter) has passed.
+
+    Checks the clock every 64 matches, so it costs nothing measurable per search.
+    """
+
+    def __init__(self, child, deadline: float):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def collect_matches(self) -> None:
+        child, deadline, clock = self.child, self.deadline, time.perf_counter
+        if clock() > deadline:
+            raise TimeLimit
+        for n, sub_docnum in enumerate(child.matches(), 1):
+            child.collect(sub_docnum)
+            if not n & 63 and clock() > deadline:
+                raise TimeLimit
+
+
+def _words(texts: Iterable[str], analyzer) -> set[str]:
+    """The index terms (analysed words) of `texts`."""
+    return {t.text for text in texts if text for t in analyzer(text, mode="index")}
+
+
+def _expand_within(leaf: wq.MultiTerm, words: set[str]) -> set[str] | None:
+    """The words among `words` that a wildcard, prefix, regex or fuzzy leaf matches;
+    None for a kind this does not know (the caller expands it over the index)."""
+    import re
+
+    if isinstance(leaf, wq.FuzzyTerm):
+        from whoosh.support.levenshtein import distance
+
+        text, prefix = leaf.text, leaf.prefixlength
+        return {
+            w
+            for w in words
+            if w[:prefix] == text[:prefix]
+            and abs(len(w) - len(text)) <= leaf.maxdist
+            and distance(w, text, limit=leaf.maxdist) <= leaf.maxdist
+        }
+    if isinstance(leaf, wq.Prefix):
+        return {w for w in words if w.startswith(leaf.text)}
+    if isinstance(leaf, wq.Wildcard | wq.Regex):
+        pattern = re.compile(leaf._get_pattern())
+        return {w for w in words if pattern.match(w)}
     return None

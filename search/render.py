@@ -83,6 +83,7 @@ def summary_to_json(result: SearchResult) -> dict:
         "shown": len(result.hits),
         "elapsed_ms": round(result.elapsed_ms, 2),
         "mode": result.mode,
+        "partial": result.partial,
         "notices": result.notices,
         "suggestion": result.suggestion,
         **({"expanded_with": result.expanded_with} if result.expanded_with else {}),

@@ -1,0 +1,132 @@
+"""The two same-run baselines: minimal raw Whoosh and SQLite FTS5.
+
+Raw Whoosh is the floor of our engine: the product's schema and analyzer
+(`index.schema.build_schema`), paragraphs from the product's own reader, one
+`ix.writer(procs=N)` with Whoosh's defaults except `compound=False` (so its
+one-shot is not made O(index) by compound files), one commit at the end, and
+queries through Whoosh's own `MultifieldParser` and highlighter.
+
+SQLite FTS5 is the embedded peer every Python has: porter/unicode61 tokenizer,
+bm25() with the same field weights, highlight() for the matched words.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.formats.records import read_jsonl
+from index.schema import SEARCH_FIELDS
+
+
+def paragraphs(files: list[Path]) -> Iterator[dict]:
+    """Every paragraph of `files` as Whoosh fields (the same ones our writer stores)."""
+    for path in files:
+        for doc in read_jsonl(path, lambda _msg: None):
+            common = {
+                "file_key": f"bench/{path.name}",
+                "root": "bench",
+                "doc_id": doc.doc_id,
+                "path": path.name,
+                "format": doc.format,
+                "title": doc.title,
+                "source": doc.source,
+            }
+            if doc.date is not None:
+                common["date"] = doc.date
+            for p in doc.paragraphs:
+                yield dict(common, paragraph=p.number, text=p.text, heading=p.heading)
+
+
+def build_raw(files: list[Path], out: Path, procs: int) -> int:
+    from whoosh import index
+
+    from index.schema import build_schema
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    ix = index.create_in(str(out), build_schema())
+    writer = ix.writer(procs=procs, compound=False) if procs > 1 else ix.writer(compound=False)
+    n = 0
+    for fields in paragraphs(files):
+        fields = {k: v for k, v in fields.items() if v != ""}
+        writer.add_document(**fields)
+        n += 1
+    writer.commit()
+    return n
+
+
+FTS_SCHEMA = (
+    "CREATE VIRTUAL TABLE p USING fts5(title, heading, text, doc_id UNINDEXED, "
+    "path UNINDEXED, paragraph UNINDEXED, date UNINDEXED, tokenize='porter unicode61')"
+)
+
+
+def build_fts(files: list[Path], out: Path) -> int:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    db = sqlite3.connect(out / "fts.sqlite3")
+    db.execute(FTS_SCHEMA)
+    rows = (
+        (
+            f["title"],
+            f["heading"],
+            f["text"],
+            f["doc_id"],
+            f["path"],
+            f["paragraph"],
+            f["date"].isoformat() if "date" in f else None,
+        )
+        for f in paragraphs(files)
+    )
+    with db:
+        db.executemany("INSERT INTO p VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    n = db.execute("SELECT COUNT(*) FROM p").fetchone()[0]
+    db.execute("INSERT INTO p(p) VALUES ('optimize')")
+    db.commit()
+    db.close()
+    return n
+
+
+# bm25() weights in column order title, heading, text.
+FTS_WEIGHTS = (SEARCH_FIELDS["title"], SEARCH_FIELDS["heading"], SEARCH_FIELDS["text"])
+FTS_SQL = (
+    "SELECT doc_id, path, paragraph, title, highlight(p, 2, '\x02', '\x03') FROM p "
+    "WHERE p MATCH ? {extra} ORDER BY bm25(p, ?, ?, ?) LIMIT ?"
+)
+
+
+class RawSearcher:
+    """Raw Whoosh: parse, search top-k, highlight the text of each hit with Whoosh."""
+
+    def __init__(self, index_dir: Path):
+        from whoosh import index
+        from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+
+        self.ix = index.open_dir(str(index_dir))
+        self.parser = MultifieldParser(list(SEARCH_FIELDS), self.ix.schema, SEARCH_FIELDS)
+        self.parser.add_plugin(FuzzyTermPlugin())
+        self.parser.add_plugin(GtLtPlugin())
+        self.searcher = self.ix.searcher()
+
+    def search(self, text: str, limit: int = 10) -> list[tuple[str, str]]:
+        q = self.parser.parse(text)
+        results = self.searcher.search(q, limit=limit)
+        return [(r["doc_id"], r.highlights("text")) for r in results]
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class FtsSearcher:
+    def __init__(self, index_dir: Path):
+        self.db = sqlite3.connect(index_dir / "fts.sqlite3")
+
+    def search(self, match: str, extra: str = "", limit: int = 10) -> list[tuple]:
+        sql = FTS_SQL.format(extra=extra)
+        return self.db.execute(sql, (match, *FTS_WEIGHTS, limit)).fetchall()
+
+    def close(self) -> None:
+        self.db.close()

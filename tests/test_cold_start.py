@@ -1,0 +1,81 @@
+"""The one-shot query path imports only what a query needs."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from index.locations import user_data_dir
+
+NEVER_ON_THE_QUERY_PATH = (
+    "urllib.request",
+    "ssl",
+    "asyncio",
+    "platformdirs",
+    "sqlite3",
+    "rich",
+    "charset_normalizer",
+    "textual",
+    "multiprocessing",
+)
+
+
+def imported_modules(stderr: str) -> set[str]:
+    names = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+@pytest.mark.parametrize("default_index", [False, True])
+def test_piped_query_imports_nothing_heavy(seeds_index, tmp_path, default_index):
+    import subprocess
+
+    from tests.conftest import REPO
+
+    args = ["ceasefire"] if default_index else ["ceasefire", "--index", str(seeds_index)]
+    if default_index:  # the first run builds the default index; measure the second
+        subprocess.run([sys.executable, "-m", "search", *args], cwd=REPO, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "search", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    names = imported_modules(proc.stderr)
+    assert "whoosh.reading" in names  # the measurement works
+    assert not {n for n in names if n.split(".")[0] in NEVER_ON_THE_QUERY_PATH} - {
+        n for n in names if n.startswith("urllib.") and n != "urllib.request"
+    }
+
+
+def test_urlretrieve_and_cached_property_still_work_after_a_lean_import():
+    from search.lean_imports import import_whoosh
+
+    import_whoosh()
+    import urllib.request
+
+    import whoosh.compat
+
+    assert urllib.request.urlopen  # the real module, not the stand-in
+    assert callable(whoosh.compat.urlretrieve)
+    import cached_property
+
+    assert hasattr(cached_property, "cached_property")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG rule")
+def test_user_data_dir_matches_platformdirs(monkeypatch, tmp_path):
+    from platformdirs import user_data_path
+
+    from index.locations import APP_NAME
+
+    assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
+    monkeypatch.setenv("XDG_DATA_HOME", "  ")
+    assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)

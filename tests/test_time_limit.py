@@ -1,0 +1,76 @@
+"""The search time limit: a slow query stops and says its results are partial."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import pytest
+
+from index.indexer import index_paths
+from search.engine import TIME_LIMIT_SECONDS, Engine
+from tests.test_parallel import make_folder
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    folder = make_folder(tmp_path_factory.mktemp("docs"), files=40, paragraphs=10, seed=7)
+    out = tmp_path_factory.mktemp("ix")
+    index_paths([folder], out)
+    return out
+
+
+SLOW = "*e* OR *a* OR *o*~2"  # wildcards inside words and a fuzzy term: every term expands
+
+
+def test_unlimited_search_is_complete(index_dir):
+    with Engine(index_dir) as engine:
+        engine.time_limit = None
+        result = engine.search(SLOW)
+    assert not result.partial and result.total == 400
+
+
+def test_default_limit_leaves_a_normal_query_alone(index_dir):
+    with Engine(index_dir) as engine:
+        assert engine.time_limit == TIME_LIMIT_SECONDS
+        result = engine.search("wheat")
+    assert not result.partial and result.total > 0
+    assert not any("partial" in n for n in result.notices)
+
+
+def test_a_query_past_the_limit_is_stopped_and_reported_partial(index_dir):
+    before = signal.getsignal(signal.SIGALRM)
+    with Engine(index_dir) as engine:
+        engine.time_limit = 1e-6
+        result = engine.search(SLOW)
+    assert result.partial
+    assert result.total < 400 and len(result.hits) <= 10
+    assert any("partial" in n for n in result.notices)
+    # The engine put the alarm handler back and left no timer running.
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_limit_also_holds_in_a_worker_thread(index_dir):
+    out = {}
+
+    def run() -> None:
+        with Engine(index_dir) as engine:
+            engine.time_limit = 1e-6
+            out["result"] = engine.search("wheat OR corn OR oil OR bank")
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    result = out["result"]
+    assert result.total <= 400
+    # In a thread the collector's own clock is the guard; results say if it stopped.
+    assert result.partial == any("partial" in n for n in result.notices)
+
+
+def test_json_summary_says_partial(index_dir, cli):
+    import json
+
+    done = cli("wheat", "--json", "--index", str(index_dir))
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["type"] == "summary" and summary["partial"] is False
