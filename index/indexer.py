@@ -19,13 +19,19 @@ from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
 from index.errors import SearchToolError
 from index.formats import format_of, reader_for
+from index.languages import document_language
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
 from index.storage import ParagraphWriter, create_index, index_exists, open_index, remove_index
 
-# Files above this size are skipped: a reader holds a file's text in memory.
-# (JSON Lines files stream and have no limit.)
+# Bounded memory: a reader holds one file's text in memory, so files above this
+# size are skipped (and reported) rather than read. JSON Lines and mbox files are
+# read one record/message at a time and have no limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
+STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson", ".mbox"}
+TOO_LARGE = (
+    f"larger than {MAX_FILE_BYTES >> 20} MiB, not read to keep memory bounded "
+    "(split it, or convert it to JSON Lines, which is read as a stream)"
+)
 BATCH_PARAGRAPHS = 20_000
 
 ProgressFn = Callable[[int, int, str], None]
@@ -201,7 +207,7 @@ def _run(
     tasks: dict[str, tuple[Root, FoundFile]] = {}
     for root, scope in scopes:
         try:
-            for found in walk(scope, root.path):
+            for found in walk(scope, root.path, warn=_walk_warning(report)):
                 tasks.setdefault(file_key(root.id, found.relpath), (root, found))
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))
@@ -259,7 +265,7 @@ def _index_file(
     try:
         st = found.path.stat()
         if st.st_size > MAX_FILE_BYTES and fmt not in STREAMING_FORMATS:
-            raise Unsupported(f"larger than {MAX_FILE_BYTES >> 20} MiB")
+            raise Unsupported(TOO_LARGE)
         digest = file_digest(found.path)
         if old is not None and old.digest == digest:
             report.unchanged += 1
@@ -273,9 +279,8 @@ def _index_file(
             batch.delete(key)
             report.removed += 1
         return
-    except (OSError, SearchToolError, ValueError, EOFError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        report.errors.append((shown, reason))
+    except Exception as exc:  # a reader's failure is this file's error, never the run's
+        report.errors.append((shown, _reason(exc)))
         return
 
     batch.delete(key)
@@ -285,12 +290,13 @@ def _index_file(
         while doc is not None:
             if not doc.doc_id:
                 doc.doc_id = found.relpath
+            doc.lang = document_language(doc.lang, _sample(doc))
             paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
             docs += 1
             doc = next(documents, None)
-    except (OSError, SearchToolError, ValueError, EOFError) as exc:
+    except Exception as exc:
         # Part of the file went in; leave it out of the manifest so the next run redoes it.
-        report.errors.append((shown, f"stopped part-way: {exc}"))
+        report.errors.append((shown, f"stopped part-way: {_reason(exc)}"))
         return
     finally:
         report.warnings.extend((shown, w) for w in warnings)
@@ -308,3 +314,73 @@ def _index_file(
     report.files_indexed += 1
     report.documents += docs
     report.paragraphs += paragraphs
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a person: the library's message, or at least the error's kind."""
+    if isinstance(exc, SearchToolError):
+        return str(exc)
+    text = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0:1]
+    if isinstance(text, list):
+        text = text[0] if text else ""
+    return f"{text} ({type(exc).__name__})" if text else type(exc).__name__
+
+
+def _sample(doc) -> str:
+    """The start of a document's text, enough to tell its language."""
+    parts = [doc.title]
+    size = len(doc.title)
+    for p in doc.paragraphs:
+        if size > 4000:
+            break
+        parts.append(p.text)
+        size += len(p.text)
+    return "\n".join(parts)
+
+
+def _walk_warning(report: IndexReport):
+    def warn(path: Path, reason: str) -> None:
+        report.warnings.append((display_path(path), reason))
+
+    return warn
+
+
+def remove_paths(paths: Sequence[Path | str], index_dir: Path) -> IndexReport:
+    """Forget files (or whole folders) that are gone: used by `--watch` for deletions.
+
+    Paths outside every indexed folder, or never indexed, are ignored.
+    """
+    started = time.perf_counter()
+    report = IndexReport()
+    index_dir = Path(index_dir)
+    if not index_exists(index_dir):
+        return report
+    ix = open_index(index_dir)
+    with Manifest(index_dir) as manifest:
+        roots = manifest.roots()
+        existing = manifest.files()
+        keys: set[str] = set()
+        for raw in paths:
+            path = Path(os.path.abspath(Path(raw).expanduser()))
+            for root in roots:
+                if not _under(path, root.path):
+                    continue
+                rel = path.relative_to(root.path).as_posix()
+                keys.update(
+                    k
+                    for k, e in existing.items()
+                    if e.root_id == root.id
+                    and (rel == "." or e.relpath == rel or e.relpath.startswith(rel + "/"))
+                )
+        batch = _Batch(ix, index_dir, manifest)
+        try:
+            for key in sorted(keys):
+                batch.delete(key)
+                report.removed += 1
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        report.total_documents, report.total_paragraphs = manifest.totals()[1:]
+    report.seconds = time.perf_counter() - started
+    return report

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
 from search.highlight import Span, match_spans
+from search.languages import text_field
 from search.query import ParsedQuery, parse, phrases, positive, relax
 
 ALL_WORDS = "all"
@@ -42,6 +43,7 @@ class Hit:
     page: int | None = None
     file_key: str = ""
     root: str = ""
+    lang: str = ""  # the document's language; its analyzer finds the highlight spans
 
 
 @dataclass
@@ -154,6 +156,8 @@ class Engine:
             f = r.fields()
             text = f.get("text", "")
             title = f.get("title", "")
+            lang = f.get("lang", "")
+            analyzer = self.schema[text_field(lang)].analyzer
             hits.append(
                 Hit(
                     rank=rank,
@@ -164,13 +168,14 @@ class Engine:
                     heading=f.get("heading", ""),
                     paragraph=int(f.get("paragraph", 0)),
                     text=text,
-                    highlights=match_spans(text, self.analyzer, terms, phrase_list),
-                    title_highlights=match_spans(title, self.analyzer, terms, phrase_list),
+                    highlights=match_spans(text, analyzer, terms, phrase_list),
+                    title_highlights=match_spans(title, analyzer, terms, phrase_list),
                     date=f.get("date"),
                     source=f.get("source", ""),
                     page=f.get("page"),
                     file_key=f.get("file_key", ""),
                     root=f.get("root", ""),
+                    lang=lang,
                 )
             )
         return hits

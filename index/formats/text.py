@@ -1,4 +1,8 @@
-"""Plain text and Markdown files: one document each, doc_id = relative path."""
+"""Plain text files in any common encoding: one document each, doc_id = relative path.
+
+(Markdown has its own reader, `markdown.py`; `read_markdown` here is the plain
+chunker kept for callers that want headings without front matter or rendering.)
+"""
 
 from __future__ import annotations
 
