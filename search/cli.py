@@ -102,6 +102,12 @@ def index_parser() -> argparse.ArgumentParser:
         "--no-prune", action="store_true", help="keep documents whose files are gone"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument(
+        "-w",
+        "--watch",
+        action="store_true",
+        help="after indexing, keep following changes to PATH... until Ctrl+C",
+    )
     return p
 
 
@@ -207,4 +213,8 @@ def run_index(args: argparse.Namespace) -> int:
     from search.index_report import print_report
 
     print_report(report, index_dir, quiet=args.quiet)
+    if args.watch:
+        from search.watching import run_watch
+
+        return run_watch(args.paths, index_dir, report)
     return EXIT_ERROR if report.errors else EXIT_FOUND

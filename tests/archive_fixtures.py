@@ -65,7 +65,7 @@ author: A. Surveyor
 tags: [bridges, survey]
 ---
 
-# Ignored first heading
+# Survey of the east pier
 
 The **east pier** shows *hairline* cracks near the [waterline](https://example.org/pier),
 see `PIER-7` and ![photo of the crack](crack.jpg).

@@ -47,8 +47,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, post.content
 
 
-def markdown_blocks(body: str) -> tuple[str, list[tuple[str, str]]]:
-    """(first-level-1 heading used as title or "", [(heading, paragraph text)])."""
+def markdown_blocks(body: str, take_title: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """(title, [(heading, paragraph text)]); with `take_title`, a `# ` heading before any
+    text is the title rather than a heading."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(body)
@@ -62,7 +63,7 @@ def markdown_blocks(body: str) -> tuple[str, list[tuple[str, str]]]:
         tok = tokens[i]
         if tok.type == "heading_open" and container is None:
             name = _inline(tokens[i + 1])
-            if tok.tag == "h1" and not title and not pieces:
+            if take_title and tok.tag == "h1" and not title and not pieces:
                 title = name
             else:
                 heading = name
@@ -101,11 +102,12 @@ def markdown_blocks(body: str) -> tuple[str, list[tuple[str, str]]]:
 
 def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     meta, body = split_front_matter(decode_text(path.read_bytes()))
-    first_heading, pieces = markdown_blocks(body)
+    given_title = _text(meta.get("title"))
+    first_heading, pieces = markdown_blocks(body, take_title=not given_title)
     paragraphs = number(pieces)
     if not paragraphs:
         raise Unsupported("no text")
-    title = _text(meta.get("title")) or first_heading
+    title = given_title or first_heading
     raw_date = meta.get("date")
     date = parse_date(raw_date)
     if raw_date is not None and date is None:
