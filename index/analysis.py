@@ -13,6 +13,8 @@ from German paragraphs, and `the` alone would stop being an empty query.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh.analysis import (
     CharsetFilter,
     Filter,
@@ -112,6 +114,7 @@ _AR_PREFIXES = ("وال", "بال", "كال", "فال", "ال", "لل", "و")
 _AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 
+@lru_cache(maxsize=100_000)
 def arabic_light_stem(word: str) -> str:
     """Strip one prefix and then suffixes, keeping at least two letters (Lucene's rule)."""
     for prefix in _AR_PREFIXES:
