@@ -91,33 +91,39 @@ def watch_paths(
     on_report: ReportFn | None = None,
     on_error: ErrorFn | None = None,
     debounce_ms: int = DEBOUNCE_MS,
-    initial: IndexReport | None = None,
+    initial_run: Callable[[], IndexReport] | None = None,
 ) -> None:
     """Index `paths`, then follow their changes until `stop_event` is set.
 
-    `initial`: the report of an indexing run the caller already did (skips ours).
-    Errors of one batch (a locked index, a vanished root) are passed to `on_error`
-    and watching goes on.
+    The watcher starts *before* the initial run, so a file saved while that run is
+    going is caught by the first batch rather than missed. `initial_run` replaces
+    the plain index_paths() call (the CLI adds its progress bar and report).
+    Errors of one batch (a locked index, say) go to `on_error` and watching goes on.
     """
     from watchfiles import watch
 
     index_dir = Path(os.path.abspath(index_dir))
     roots = [Path(os.path.abspath(Path(p).expanduser())) for p in paths]
-    if initial is None:
-        initial = index_paths(roots, index_dir)
-    if on_report:
-        on_report("initial", initial)
     watched = [r for r in roots if r.exists()]
     if not watched:
         raise SearchToolError("nothing to watch: none of the paths exists")
-    for batch in watch(
+    changes = watch(
         *watched,
         debounce=debounce_ms,
         step=50,
         stop_event=stop_event,
+        rust_timeout=250,
+        yield_on_timeout=True,  # the first (empty) yield says the watcher is running
         raise_interrupt=True,
         watch_filter=None,
-    ):
+    )
+    started = False
+    for batch in changes:
+        if not started:
+            started = True
+            report = initial_run() if initial_run else index_paths(roots, index_dir)
+            if on_report:
+                on_report("initial", report)
         present, gone = split_changes([p for _, p in batch], roots, index_dir)
         if not (present or gone):
             continue

@@ -187,10 +187,21 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from index.indexer import index_paths
     from index.locations import chosen_index_dir
 
     index_dir, _ = chosen_index_dir(args.index)
+    if args.watch:
+        from search.watching import run_watch
+
+        return run_watch(args.paths, index_dir, lambda: _index_once(args, index_dir))
+    report = _index_once(args, index_dir)
+    return EXIT_ERROR if report.errors else EXIT_FOUND
+
+
+def _index_once(args: argparse.Namespace, index_dir):
+    """One indexing run with its progress bar and end-of-run report."""
+    from index.indexer import index_paths
+
     progress = None
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -213,8 +224,4 @@ def run_index(args: argparse.Namespace) -> int:
     from search.index_report import print_report
 
     print_report(report, index_dir, quiet=args.quiet)
-    if args.watch:
-        from search.watching import run_watch
-
-        return run_watch(args.paths, index_dir, report)
-    return EXIT_ERROR if report.errors else EXIT_FOUND
+    return report

@@ -34,9 +34,10 @@ def change_line(report: IndexReport) -> str:
     )
 
 
-def run_watch(paths: list[str], index_dir: Path, initial: IndexReport, out=None) -> int:
-    """Follow changes until Ctrl+C (or SIGTERM); the first signal finishes the batch in
-    flight and stops, a second one interrupts it (the index keeps its last commit)."""
+def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
+    """Index, then follow changes until Ctrl+C (or SIGTERM); the first signal finishes
+    the batch in flight and stops, a second one interrupts it (the index keeps its
+    last commit). `initial_run()` does the first indexing run and prints its report."""
     from index.watch import watch_paths
 
     out = out or sys.stderr
@@ -73,7 +74,7 @@ def run_watch(paths: list[str], index_dir: Path, initial: IndexReport, out=None)
             stop_event=stop,
             on_report=on_report,
             on_error=on_error,
-            initial=initial,
+            initial_run=initial_run,
         )
     finally:
         for sig, handler in previous.items():
