@@ -75,8 +75,8 @@ def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> Iterator[str]:
             cut = space + 1 if space > limit // 2 else limit
         yield text[:cut].strip()
         text = text[cut:].lstrip()
-    if text:
-        yield text
+    if text.strip():
+        yield text.strip()
 
 
 def number(pieces: Iterable[tuple[str, str]]) -> list[Paragraph]:

@@ -20,6 +20,27 @@ def looks_binary(sample: bytes) -> bool:
     return b"\x00" in sample
 
 
+_WESTERN_SYMBOLS = set("£€¥¢©®°±·«»–—‘’‚“”„…•§¶×÷¿¡ªº")
+
+
+def _mostly_western(data: bytes, max_share: float = 0.1) -> str | None:
+    """Windows-1252 text that is mostly ASCII with some accents or symbols (£, é, ’).
+
+    Detectors guess wildly on such files (one £ in a BBC article reads as Japanese),
+    and they are the commonest non-UTF-8 text in Western archives.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    extra = [c for c in text if ord(c) > 127]
+    if len(extra) > max_share * len(text):
+        return None
+    if all(c.isalpha() or c in _WESTERN_SYMBOLS for c in extra):
+        return text
+    return None
+
+
 def decode_text(data: bytes) -> str:
     """Decode file contents, detecting the encoding when the bytes are not UTF-8."""
     if not data.strip():
@@ -35,6 +56,9 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    western = _mostly_western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     results = from_bytes(data[: 1 << 20])

@@ -157,9 +157,13 @@ def index_paths(
     started = time.perf_counter()
     report = IndexReport()
     index_dir = Path(index_dir)
-    if rebuild:
+    if rebuild and index_exists(index_dir):
         remove_index(index_dir)
-    ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+        ix = create_index(index_dir, replacing=True)
+    elif index_exists(index_dir):
+        ix = open_index(index_dir)
+    else:
+        ix = create_index(index_dir)
     with Manifest(index_dir) as manifest:
         batch = _Batch(ix, index_dir, manifest)
         try:

@@ -11,8 +11,9 @@ import shutil
 from pathlib import Path
 
 from index.documents import Document
-from index.errors import IndexDamaged, IndexLocked, IndexMissing
+from index.errors import IndexDamaged, IndexLocked, IndexMissing, SearchToolError
 from index.languages import ENGLISH, analysis_language
+from index.manifest import MANIFEST_NAME
 from index.schema import SCHEMA_VERSION, build_schema, field_for
 
 FORMAT_FILE = "search-index.json"
@@ -43,11 +44,16 @@ def _check_format(index_dir: Path) -> None:
         )
 
 
-def create_index(index_dir: Path):
-    """Create an empty index (replacing whatever Whoosh files were there)."""
+def create_index(index_dir: Path, replacing: bool = False):
+    """Create an empty index. A folder holding other files is refused unless it held
+    an index of ours a moment ago (`replacing`, for --rebuild)."""
     from whoosh import index as whoosh_index
 
     index_dir.mkdir(parents=True, exist_ok=True)
+    if not replacing and not index_exists(index_dir) and any(index_dir.iterdir()):
+        raise SearchToolError(
+            f"{index_dir} is not empty and is not a search index; choose an empty or new folder"
+        )
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     (index_dir / FORMAT_FILE).write_text(
         json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", "utf-8"
@@ -55,10 +61,24 @@ def create_index(index_dir: Path):
     return ix
 
 
+def _is_ours(name: str) -> bool:
+    """Files this tool and Whoosh put in an index folder (nothing else is ever deleted)."""
+    return (
+        name in (FORMAT_FILE, MANIFEST_NAME)
+        or name.startswith((MANIFEST_NAME + "-", "MAIN_", "_MAIN_"))
+        or name.endswith(".tmp")
+    )
+
+
 def remove_index(index_dir: Path) -> None:
-    """Delete an index folder's contents that are ours (used by --rebuild)."""
-    if index_dir.is_dir():
-        shutil.rmtree(index_dir)
+    """Delete an index's files (used by --rebuild), never anything else in the folder."""
+    if not index_exists(index_dir):
+        return
+    for entry in index_dir.iterdir():
+        if entry.is_dir() and entry.name.endswith(".tmp"):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_file() and _is_ours(entry.name):
+            entry.unlink()
 
 
 def open_index(index_dir: Path):

@@ -25,7 +25,7 @@ from index.schema import QUERY_FIELDS, SEARCH_FIELDS
 from search.languages import LanguageFieldsPlugin
 
 MAX_QUERY_CHARS = 2000
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$|\))")
 _FIELD_PREFIX = re.compile(r"\b\w+:")

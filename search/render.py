@@ -52,14 +52,16 @@ def summary_to_json(result: SearchResult) -> dict:
     }
 
 
-def print_json(result: SearchResult, out: TextIO = sys.stdout) -> None:
+def print_json(result: SearchResult, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     for hit in result.hits:
         out.write(json.dumps(hit_to_json(hit), ensure_ascii=False) + "\n")
     out.write(json.dumps(summary_to_json(result), ensure_ascii=False) + "\n")
 
 
-def print_plain(result: SearchResult, out: TextIO = sys.stdout) -> None:
+def print_plain(result: SearchResult, out: TextIO | None = None) -> None:
     """Unstyled: one header line and one text line per hit, grep-friendly."""
+    out = out or sys.stdout
     for hit in result.hits:
         heading = f" · § {hit.heading}" if hit.heading else ""
         text, _ = fragment(hit.text, hit.highlights)
@@ -76,7 +78,8 @@ def styled_text(text: str, spans: list[Span], base: str = "", match: str = MATCH
     return rich_text
 
 
-def print_styled(result: SearchResult, out: TextIO = sys.stdout) -> None:
+def print_styled(result: SearchResult, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     from rich.console import Console
     from rich.padding import Padding
     from rich.text import Text
