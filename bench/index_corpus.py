@@ -1,14 +1,15 @@
 """Indexing throughput on real corpora, each run in a fresh child process.
 
-    python bench/index_corpus.py [--corpora DIR] [--only bbc|reuters]
+    python bench/index_corpus.py [--corpora DIR] [--only bbc|reuters] [--compare CHECKOUT]
 
 BBC: the 2,225 articles written out as .txt files (title line, blank line,
 paragraphs separated by blank lines; sport/199 in Latin-1 as in the original
 release) in a temporary folder, then indexed from the folder. Reuters-21578:
 indexed straight from its .jsonl.gz. For each: documents, paragraphs, seconds,
-paragraphs/second and peak memory (the child's own ru_maxrss), next to two
-baselines measured in the same run: reading and chunking alone (no index), and a
-second run over the unchanged files (content hashes only).
+paragraphs/second and peak memory (the child's own ru_maxrss), next to baselines
+measured in the same run: reading and chunking alone (no index), a second run
+over the unchanged files (content hashes only), and with --compare CHECKOUT the
+same indexing done by another checkout's code (e.g. /work/main).
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ print(json.dumps({"job": job, "documents": docs, "paragraphs": paragraphs,
 """
 
 
-def run_child(job: str, target: Path, index_dir: Path) -> dict:
+def run_child(job: str, target: Path, index_dir: Path, repo: Path = REPO) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(REPO), job, str(target), str(index_dir)],
+        [sys.executable, "-c", CHILD, str(repo), job, str(target), str(index_dir)],
         capture_output=True,
         text=True,
         check=True,
@@ -98,6 +99,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--only", choices=("bbc", "reuters"))
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also index with the code of another checkout (e.g. main) as a baseline",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         tmp = Path(tmp)
@@ -110,6 +117,13 @@ def main() -> None:
                 ("index (fresh)", run_child("index", folder, tmp / "bbc-index")),
                 ("index again (no change)", run_child("index", folder, tmp / "bbc-index")),
             ]
+            if args.compare:
+                rows.append(
+                    (
+                        f"index with {args.compare.name}",
+                        run_child("index", folder, tmp / "bbc-base", args.compare),
+                    )
+                )
             report("BBC, 2,225 .txt files", rows)
         if args.only in (None, "reuters"):
             source = args.corpora / "reuters21578" / "reuters21578.jsonl.gz"
@@ -118,6 +132,13 @@ def main() -> None:
                 ("index (fresh)", run_child("index", source, tmp / "reuters-index")),
                 ("index again (no change)", run_child("index", source, tmp / "reuters-index")),
             ]
+            if args.compare:
+                rows.append(
+                    (
+                        f"index with {args.compare.name}",
+                        run_child("index", source, tmp / "reuters-base", args.compare),
+                    )
+                )
             report("Reuters-21578 from JSONL (.jsonl.gz)", rows)
 
 

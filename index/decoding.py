@@ -61,28 +61,10 @@ def decode_text(data: bytes) -> str:
         return western
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data[: 1 << 20])
-    encoding = _choose(results)
-    if encoding is None:
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is None:
         raise Unreadable("not text in any encoding we recognise")
     try:
-        return data.decode(encoding)
+        return data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
-        raise Unreadable(f"could not decode as {encoding}") from None
-
-
-# On short texts several single-byte encodings fit equally well (a Latin-1 "£" is
-# "Ł" in cp1250); among the equally plausible ones, the common Western ones win.
-PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
-
-
-def _choose(results) -> str | None:
-    """charset-normalizer's best guess, or a preferred encoding that fits as well."""
-    best = results.best()
-    if best is None:
-        return None
-    for name in PREFERRED_ENCODINGS:
-        for match in results:
-            if match.encoding == name and match.chaos <= best.chaos + 0.01:
-                return name
-    return best.encoding
+        raise Unreadable(f"could not decode as {best.encoding}") from None
