@@ -321,13 +321,13 @@ def _index_file(
 
 
 def _reason(exc: BaseException) -> str:
-    """One line for a person: the library's message, or at least the error's kind."""
+    """One line for a person: our message, the OS's, or the library's with its kind."""
     if isinstance(exc, SearchToolError):
         return str(exc)
-    text = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0:1]
-    if isinstance(text, list):
-        text = text[0] if text else ""
-    return f"{text} ({type(exc).__name__})" if text else type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = str(exc).strip().splitlines()
+    return f"{lines[0]} ({type(exc).__name__})" if lines else type(exc).__name__
 
 
 def _sample(doc) -> str:

@@ -17,7 +17,7 @@ from index.chunking import collapse, fallback_title, number
 from index.dates import parse_date
 from index.decoding import Unsupported, decode_text
 from index.documents import Document
-from index.formats.records import _tags, _text
+from index.formats.records import tag_list, text_value
 
 _CONTAINERS = {"bullet_list_open", "ordered_list_open", "table_open"}
 
@@ -102,7 +102,7 @@ def markdown_blocks(body: str, take_title: bool = True) -> tuple[str, list[tuple
 
 def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     meta, body = split_front_matter(decode_text(path.read_bytes()))
-    given_title = _text(meta.get("title"))
+    given_title = text_value(meta.get("title"))
     first_heading, pieces = markdown_blocks(body, take_title=not given_title)
     paragraphs = number(pieces)
     if not paragraphs:
@@ -118,9 +118,9 @@ def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]
         paragraphs=paragraphs,
         has_real_title=bool(title),
         date=date,
-        source=_text(meta.get("source")),
-        author=_text(meta.get("author")),
-        lang=_text(meta.get("lang") or meta.get("language")),
+        source=text_value(meta.get("source")),
+        author=text_value(meta.get("author")),
+        lang=text_value(meta.get("lang") or meta.get("language")),
         format="md",
-        tags=_tags(meta.get("tags")),
+        tags=tag_list(meta.get("tags")),
     )

@@ -53,13 +53,15 @@ def _first(record: dict, keys: tuple[str, ...]) -> object:
     return None
 
 
-def _text(value: object) -> str:
+def text_value(value: object) -> str:
+    """A metadata value as one trimmed string (a list of names is joined)."""
     if isinstance(value, list):
         return ", ".join(str(v).strip() for v in value if str(v).strip())
     return value.strip() if isinstance(value, str) else ""
 
 
-def _tags(value: object) -> list[str]:
+def tag_list(value: object) -> list[str]:
+    """Tags from a list or a comma-separated string."""
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list):
@@ -71,8 +73,8 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
     """Map one JSON object to a Document; None when it has no text or title."""
     raw_id = _first(record, ID_KEYS)
     doc_id = str(raw_id) if raw_id is not None else f"line-{position}"
-    title = _text(_first(record, TITLE_KEYS))
-    _, paragraphs = chunk_plain(_text(_first(record, TEXT_KEYS)), detect_headings=False)
+    title = text_value(_first(record, TITLE_KEYS))
+    _, paragraphs = chunk_plain(text_value(_first(record, TEXT_KEYS)), detect_headings=False)
     if not paragraphs and title:
         # Title-only records (Reuters BRIEFs) are still findable by their title.
         _, paragraphs = chunk_plain(title, detect_headings=False)
@@ -84,11 +86,11 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
         paragraphs=paragraphs,
         has_real_title=bool(title),
         date=parse_date(_first(record, DATE_KEYS)),
-        source=_text(_first(record, SOURCE_KEYS)),
-        author=_text(_first(record, AUTHOR_KEYS)),
-        lang=_text(_first(record, LANG_KEYS)),
+        source=text_value(_first(record, SOURCE_KEYS)),
+        author=text_value(_first(record, AUTHOR_KEYS)),
+        lang=text_value(_first(record, LANG_KEYS)),
         format=fmt,
-        tags=_tags(_first(record, TAG_KEYS)),
+        tags=tag_list(_first(record, TAG_KEYS)),
     )
 
 
