@@ -72,6 +72,27 @@ def test_pdf_lines_are_joined_and_dehyphenated():
     ]
 
 
+def test_pdf_paragraph_running_over_a_page_break_is_joined(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    lines = ["The ferry service will resume in the spring once the", "new pier is finished."]
+    pdf.multi_cell(0, 6, lines[0], new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, lines[1], new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, "Tickets go on sale in March.", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "split.pdf"
+    pdf.output(str(path))
+    (doc,), _ = read(path)
+    assert [(p.text, p.page) for p in doc.paragraphs] == [
+        ("The ferry service will resume in the spring once the new pier is finished.", 1),
+        ("Tickets go on sale in March.", 2),
+    ]
+    assert doc.has_real_title is False  # no metadata title: the first words are shown
+
+
 def test_docx_headings_tables_and_core_properties(tmp_path):
     (doc,), _ = read(af.make_docx(tmp_path))
     assert doc.title == af.DOCX_TITLE

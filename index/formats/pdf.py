@@ -5,8 +5,10 @@ PDF text comes as lines with no paragraph marks, so paragraphs are rebuilt:
   would have fitted on it (the break was the author's, not the line wrap's);
 - a word hyphenated at a line end is joined when the next line goes on in lower case;
 - a short line without final punctuation between paragraphs is a heading;
-- lines that are only a page number are dropped.
-Each paragraph keeps its page number. Title, author and date come from the PDF
+- lines that are only a page number are dropped;
+- a paragraph cut by a page break (no final punctuation, the next page going on
+  in lower case) is joined again.
+Each paragraph keeps its (first) page number. Title, author and date come from the PDF
 metadata when present. Encrypted PDFs that open with an empty password are read;
 others, and damaged files, are reported as unreadable.
 """
@@ -27,13 +29,17 @@ _ENDS_SENTENCE = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 
 
-def page_blocks(text: str) -> list[tuple[bool, str]]:
-    """(is_heading, text) blocks rebuilt from one page's extracted lines."""
+def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
+    """(is_heading, text) blocks rebuilt from one page's extracted lines.
+
+    `width`: the longest line seen on earlier pages, so a short last page is not
+    taken to be a narrow column.
+    """
     lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
     lines = [ln for ln in lines if ln and not _PAGE_NUMBER.match(ln)]
     if not lines:
         return []
-    width = max(len(ln) for ln in lines)
+    width = max(width, *(len(ln) for ln in lines))
     blocks: list[tuple[bool, str]] = []
     current = ""
     for i, line in enumerate(lines):
@@ -60,6 +66,13 @@ def page_blocks(text: str) -> list[tuple[bool, str]]:
     if current:
         blocks.append((False, collapse(current)))
     return blocks
+
+
+def continues(paragraphs: list[Paragraph], block: str) -> bool:
+    """Whether a page's first block goes on with the previous page's last paragraph."""
+    if not paragraphs or _ENDS_SENTENCE.search(paragraphs[-1].text):
+        return False
+    return block[:1].islower()
 
 
 def _open(path: Path):
@@ -109,21 +122,30 @@ def read_pdf(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     paragraphs: list[Paragraph] = []
     heading = ""
     empty_pages = 0
+    width = 0
     for page_no, page in enumerate(reader.pages, 1):
         try:
             text = page.extract_text() or ""
         except Exception as exc:
             warn(f"page {page_no}: could not extract text ({type(exc).__name__})")
             continue
-        blocks = page_blocks(text)
+        blocks = page_blocks(text, width)
+        width = max([width, *(len(ln.strip()) for ln in text.splitlines())])
         if not blocks:
             empty_pages += 1
-        for is_heading, block in blocks:
+        for i, (is_heading, block) in enumerate(blocks):
             if is_heading:
                 heading = block
                 continue
+            if i == 0 and continues(paragraphs, block):
+                # A paragraph running over the page break: it keeps its first page.
+                last = paragraphs.pop()
+                block = f"{last.text} {block}"
+                heading, page = last.heading, last.page
+            else:
+                page = page_no
             for piece in split_long(block):
-                paragraphs.append(Paragraph(len(paragraphs) + 1, piece, heading, page_no))
+                paragraphs.append(Paragraph(len(paragraphs) + 1, piece, heading, page))
     if empty_pages:
         warn(f"{empty_pages} page(s) have no text layer (scanned images are not read)")
     if not paragraphs:
