@@ -19,7 +19,7 @@ from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
 from index.errors import SearchToolError
 from index.formats import format_of, reader_for
-from index.languages import document_language
+from index.languages import SAMPLE_CHARS, document_language
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
 from index.storage import ParagraphWriter, create_index, index_exists, open_index, remove_index
 
@@ -335,7 +335,7 @@ def _sample(doc) -> str:
     parts = [doc.title]
     size = len(doc.title)
     for p in doc.paragraphs:
-        if size > 4000:
+        if size > SAMPLE_CHARS:
             break
         parts.append(p.text)
         size += len(p.text)

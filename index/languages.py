@@ -1,6 +1,6 @@
 """Which language a document is in, and which analyzer it gets.
 
-Detection is deliberately cheap (it runs once per document while indexing):
+Detection is deliberately cheap (once per document, on its first 2,000 characters):
 Arabic is recognised by its script, German from English by counting a few very
 common function words in the first few thousand characters. A language given by
 the document itself (a JSON `lang`/`language` key, `<html lang>`, front matter,
@@ -16,7 +16,7 @@ ENGLISH, GERMAN, ARABIC = "en", "de", "ar"
 # Languages with their own analyzer and text fields; the first is the default.
 ANALYZED = (ENGLISH, GERMAN, ARABIC)
 
-SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 2000
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -61,12 +61,13 @@ def analysis_language(code: str) -> str:
 def detect(text: str) -> str:
     """'ar', 'de' or 'en' for text in those languages; '' when there is no telling."""
     sample = text[:SAMPLE_CHARS]
-    letters = len(_LETTER.findall(sample))
-    if not letters:
+    if _ARABIC_LETTER.search(sample):  # the ratio is only worth counting when there is any
+        arabic = len(_ARABIC_LETTER.findall(sample))
+        if arabic / max(1, len(_LETTER.findall(sample))) > 0.3:
+            return ARABIC
+    words = _WORD.findall(sample.lower())
+    if not words:
         return ""
-    if len(_ARABIC_LETTER.findall(sample)) / letters > 0.3:
-        return ARABIC
-    words = [w.lower() for w in _WORD.findall(sample)]
     german = sum(w in _GERMAN_MARKERS for w in words)
     english = sum(w in _ENGLISH_MARKERS for w in words)
     if german > english and german >= 2:
