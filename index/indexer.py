@@ -209,9 +209,13 @@ def _run(
                 report.removed += 1
 
     tasks: dict[str, tuple[Root, FoundFile]] = {}
+    # An index kept inside the folder it indexes is not a document of that folder.
+    own = Path(os.path.abspath(batch.index_dir))
     for root, scope in scopes:
         try:
             for found in walk(scope, root.path, warn=_walk_warning(report)):
+                if own in Path(os.path.abspath(found.path)).parents:
+                    continue
                 tasks.setdefault(file_key(root.id, found.relpath), (root, found))
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))

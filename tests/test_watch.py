@@ -70,7 +70,8 @@ def test_watcher_follows_create_modify_move_delete(tmp_path):
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)
     note(folder / "first.txt", "First", "A paragraph about herons.")
-    index_dir = tmp_path / "index"
+    # The index lives inside the watched folder: its own writes must not feed back.
+    index_dir = folder / "search-index"
     stop = threading.Event()
     batches: list[str] = []
     errors: list[BaseException] = []
