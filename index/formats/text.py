@@ -1,7 +1,6 @@
 """Plain text files in any common encoding: one document each, doc_id = relative path.
 
-(Markdown has its own reader, `markdown.py`; `read_markdown` here is the plain
-chunker kept for callers that want headings without front matter or rendering.)
+(Markdown has its own reader, `markdown.py`.)
 """
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index.chunking import chunk_markdown, chunk_plain, fallback_title
+from index.chunking import chunk_plain, fallback_title
 from index.decoding import Unsupported, decode_text
 from index.documents import Document
 
@@ -30,8 +29,3 @@ def _document(path: Path, title: str, paragraphs, fmt: str) -> Iterator[Document
 def read_text(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     title, paragraphs = chunk_plain(decode_text(path.read_bytes()))
     yield from _document(path, title, paragraphs, "txt")
-
-
-def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
-    title, paragraphs = chunk_markdown(decode_text(path.read_bytes()))
-    yield from _document(path, title, paragraphs, "md")
