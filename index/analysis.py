@@ -80,9 +80,11 @@ class ArabicMarksFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = t.text.translate(_MARK_MAP)
-            if t.text:
-                yield t
+            if not t.text.isascii():  # most tokens are; isascii() is far cheaper than translate
+                t.text = t.text.translate(_MARK_MAP)
+                if not t.text:
+                    continue
+            yield t
 
 
 class PossessiveFilter(Filter):
