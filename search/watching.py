@@ -35,16 +35,21 @@ def change_line(report: IndexReport) -> str:
 
 
 def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
-    """Index, then follow changes until Ctrl+C (or SIGTERM); the first signal finishes
-    the batch in flight and stops, a second one interrupts it (the index keeps its
-    last commit). `initial_run()` does the first indexing run and prints its report."""
+    """Index, then follow changes until Ctrl+C (or SIGTERM).
+
+    While watching, the first signal finishes the batch in flight and stops (exit 0),
+    a second one interrupts it (the index keeps its last commit). During the initial
+    run, Ctrl+C interrupts at once, as in a plain `search index`. `initial_run()` does
+    the first indexing run and prints its report."""
     from index.watch import watch_paths
 
     out = out or sys.stderr
     stop = threading.Event()
+    watching = threading.Event()  # set once the initial run is over
 
     def on_signal(signum, frame) -> None:
-        if stop.is_set():
+        # During the initial run Ctrl+C interrupts it as in a plain `search index`.
+        if stop.is_set() or not watching.is_set():
             raise KeyboardInterrupt
         stop.set()
 
@@ -52,6 +57,7 @@ def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
 
     def on_report(kind: str, report: IndexReport) -> None:
         if kind == "initial":
+            watching.set()
             print(
                 f"search: watching {', '.join(paths)} for changes; press Ctrl+C to stop",
                 file=out,
