@@ -101,12 +101,14 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True),
         path=ID(stored=True),
         format=ID(stored=True),
-        paragraph=NUMERIC(int, stored=True, signed=False),
+        # shift_step=0: Whoosh's tiered range splitting is wrong for small ranges
+        # (page:[2 TO 5] matched page 1); without tiers a range is one exact term range.
+        paragraph=NUMERIC(int, stored=True, signed=False, shift_step=0),
         date=DATE(stored=True),
         source=TEXT(analyzer=keyword, stored=True),
         author=TEXT(analyzer=keyword, stored=True),
         lang=ID(stored=True),
-        page=NUMERIC(int, stored=True, signed=False),
+        page=NUMERIC(int, stored=True, signed=False, shift_step=0),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
     )
     for lang in ANALYZED:

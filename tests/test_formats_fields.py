@@ -71,3 +71,28 @@ def test_pdf_hit_carries_its_page(archive_index):
         (hit,) = engine.search("leakage").hits
     assert (hit.path, hit.page, hit.heading) == ("water.pdf", 2, "Pipe repairs")
     assert hit.text[slice(*hit.highlights[0])] == "leakage"
+
+
+def test_page_and_paragraph_ranges_are_exact(tmp_path):
+    """Whoosh's tiered numeric ranges over-match small ranges; ours must not."""
+    from index.documents import Document, Paragraph
+    from index.storage import ParagraphWriter, create_index
+    from search.engine import Engine
+
+    index_dir = tmp_path / "index"
+    ix = create_index(index_dir)
+    writer = ParagraphWriter(ix, index_dir)
+    paragraphs = [Paragraph(n, f"Harbour page {n}.", "", page=n) for n in range(1, 41)]
+    writer.add_document(
+        Document("long.pdf", "Long report", paragraphs), "r/long.pdf", "r", "long.pdf"
+    )
+    writer.commit()
+    with Engine(index_dir) as engine:
+
+        def pages(query: str) -> set[int]:
+            return {h.page for h in engine.search(query, limit=None).hits}
+
+        assert pages("harbour page:[2 TO 5]") == {2, 3, 4, 5}
+        assert pages("harbour page:>36") == {37, 38, 39, 40}
+        assert pages("harbour page:<=3") == {1, 2, 3}
+        assert {h.paragraph for h in engine.search("harbour paragraph:[17 TO 18]").hits} == {17, 18}
