@@ -96,3 +96,33 @@ def test_page_and_paragraph_ranges_are_exact(tmp_path):
         assert pages("harbour page:>36") == {37, 38, 39, 40}
         assert pages("harbour page:<=3") == {1, 2, 3}
         assert {h.paragraph for h in engine.search("harbour paragraph:[17 TO 18]").hits} == {17, 18}
+
+
+def test_date_ranges_match_a_brute_force_check(tmp_path):
+    """Day ranges typed as a person would, against the dates we stored."""
+    import random
+    from datetime import datetime, timedelta
+
+    from index.documents import Document, Paragraph
+    from index.storage import ParagraphWriter, create_index
+    from search.engine import Engine
+
+    rng = random.Random(4)
+    index_dir = tmp_path / "index"
+    ix = create_index(index_dir)
+    writer = ParagraphWriter(ix, index_dir)
+    dates = {}
+    for n in range(80):
+        when = datetime(1987, 1, 1) + timedelta(minutes=rng.randrange(60 * 24 * 365 * 40))
+        dates[f"d{n}"] = when
+        doc = Document(f"d{n}", f"Dispatch {n}", [Paragraph(1, "A dispatch from the harbour.")])
+        doc.date = when
+        writer.add_document(doc, f"r/d{n}", "r", f"d{n}.txt")
+    writer.commit()
+    with Engine(index_dir) as engine:
+        for _ in range(25):
+            a, b = sorted(rng.sample(sorted(dates.values()), 2))
+            query = f"harbour date:[{a:%Y-%m-%d} TO {b:%Y-%m-%d}]"
+            got = {h.doc_id for h in engine.search(query, limit=None).hits}
+            lo, hi = a.replace(hour=0, minute=0), b.replace(hour=23, minute=59, second=59)
+            assert got == {k for k, v in dates.items() if lo <= v <= hi}, query
