@@ -1,10 +1,19 @@
 """Text analysis shared by indexing, querying and highlighting.
 
-One analyzer, used in all three places, is what makes `ceasefires` find and
-highlight `ceasefire`, and `Putin's` find `Putin’s`.
+One analyzer per language, used in all three places, is what makes `ceasefires`
+find and highlight `ceasefire`, `Putin's` find `Putin’s`, `Regierungen` find
+`Regierung` and `المدرسة` find `مدرسه`.
+
+Every analyzer starts with the same steps and drops the same stop words (the
+union of the English, German and Arabic lists below). That matters because a
+bare query word is looked up in every language's field at once: if one
+language dropped a word that another kept, `the ceasefire` would demand "the"
+from German paragraphs, and `the` alone would stop being an empty query.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -16,20 +25,45 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+from index.languages import ARABIC, ENGLISH, GERMAN
+
+# Arabic diacritics (tashkeel, U+064B-U+065F, superscript alef U+0670) and the
+# tatweel (U+0640) are part of a word, not separators.
+_MARKS = "\u064b-\u065f\u0670\u0640"
 # Words joined by apostrophes (Putin's, don’t) stay one token so the possessive
 # can be stripped instead of leaving a stray "s" token.
-TOKEN_PATTERN = r"\w+(?:['’‘ʼ′`]\w+)*"
+TOKEN_PATTERN = rf"[\w{_MARKS}]+(?:['’‘ʼ′`][\w{_MARKS}]+)*"
 
 # Lucene's English stop set: small on purpose, and unlike Whoosh's default it keeps
 # "us" (as in "US trade deficit") and "may" (the month).
-STOP_WORDS = frozenset(
+ENGLISH_STOP_WORDS = frozenset(
     (
         "a an and are as at be but by for if in into is it no not of on or such that the "
         "their then there these they this to was will with"
     ).split()
 )
+# German function words that are not also English content words ("die", "war",
+# "man", "hat", "den" and "will" stay searchable).
+GERMAN_STOP_WORDS = frozenset(
+    (
+        "der das und ist zu dem des ein eine einer eines einem einen im mit auf für "
+        "von vom zum zur sich nicht auch es sie er wir ich dass daß werden wird wurde "
+        "wurden sind haben bei aus nach um als oder noch wie über aber"
+    ).split()
+)
+# Arabic particles and pronouns, matched before letters are normalised (as Lucene
+# does), so "على" (on) is dropped but the name "علي" is kept.
+ARABIC_STOP_WORDS = frozenset(
+    (
+        "في من على إلى الى عن أن ان إن ما لا لم لن هذا هذه ذلك تلك التي الذي الذين "
+        "و أو او ثم قد كان كانت مع كل بين عند حتى هو هي هم منذ بعد قبل خلال وفي ومن"
+    ).split()
+)
+STOP_WORDS = ENGLISH_STOP_WORDS | GERMAN_STOP_WORDS | ARABIC_STOP_WORDS
 
 _QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'"})
+_MARK_MAP = str.maketrans({c: None for c in [*map(chr, range(0x064B, 0x0660)), "\u0670", "\u0640"]})
+_ARABIC_LETTER_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 
 
 class QuoteFilter(Filter):
@@ -38,6 +72,18 @@ class QuoteFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             t.text = t.text.translate(_QUOTE_MAP)
+            yield t
+
+
+class ArabicMarksFilter(Filter):
+    """Drop Arabic diacritics and tatweel: `كَتَبَ` and `كتب` are one word."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.text.isascii():  # most tokens are; isascii() is far cheaper than translate
+                t.text = t.text.translate(_MARK_MAP)
+                if not t.text:
+                    continue
             yield t
 
 
@@ -54,17 +100,71 @@ class PossessiveFilter(Filter):
             yield t
 
 
-def english_analyzer():
-    """Tokenize, fold quotes/case/accents, drop English stop words, Snowball-stem."""
+class ArabicNormaliseFilter(Filter):
+    """Fold the spelling variants Arabic writers mix freely: alef forms, yaa, taa marbuta."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = t.text.translate(_ARABIC_LETTER_MAP)
+            yield t
+
+
+# Light stemming after Lucene's ArabicStemmer: one article/conjunction prefix and
+# common suffixes. Root extraction (Whoosh's ISRI) conflates too much: it maps
+# both الرياض (Riyadh) and رياضة (sport) to ريض.
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "ال", "لل", "و")
+_AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+@lru_cache(maxsize=100_000)
+def arabic_light_stem(word: str) -> str:
+    """Strip one prefix and then suffixes, keeping at least two letters (Lucene's rule)."""
+    for prefix in _AR_PREFIXES:
+        minimum = 4 if len(prefix) == 1 else len(prefix) + 2
+        if word.startswith(prefix) and len(word) >= minimum:
+            word = word[len(prefix) :]
+            break
+    for suffix in _AR_SUFFIXES:
+        if word.endswith(suffix) and len(word) >= len(suffix) + 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+class ArabicStemFilter(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = arabic_light_stem(t.text)
+            yield t
+
+
+def _common():
+    """The steps every language shares, up to and including stop-word removal."""
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | QuoteFilter()
         | LowercaseFilter()
-        | CharsetFilter(accent_map)
+        | ArabicMarksFilter()
         | PossessiveFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | StemFilter(lang="en", cachesize=100_000)
     )
+
+
+def english_analyzer():
+    """Shared steps, then accent folding and the Snowball English stemmer."""
+    return _common() | CharsetFilter(accent_map) | StemFilter(lang="en", cachesize=100_000)
+
+
+def german_analyzer():
+    """Shared steps, then Snowball German (it folds ä/ö/ü and ß itself), then accents."""
+    return _common() | StemFilter(lang="de", cachesize=100_000) | CharsetFilter(accent_map)
+
+
+def arabic_analyzer():
+    """Shared steps, then Arabic letter normalisation and light stemming."""
+    return _common() | ArabicNormaliseFilter() | ArabicStemFilter()
+
+
+ANALYZERS = {ENGLISH: english_analyzer, GERMAN: german_analyzer, ARABIC: arabic_analyzer}
 
 
 def keyword_analyzer():
@@ -73,5 +173,6 @@ def keyword_analyzer():
         RegexTokenizer(TOKEN_PATTERN)
         | QuoteFilter()
         | LowercaseFilter()
+        | ArabicMarksFilter()
         | CharsetFilter(accent_map)
     )

@@ -10,7 +10,7 @@ storing each file under its path inside the root, and still never looping.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,14 @@ def _inside(target: Path, root: Path) -> bool:
     return True
 
 
+def _resolves_inside(link: Path, root: Path) -> bool:
+    """Whether a link's target is inside `root`; a link that loops onto itself is not."""
+    try:
+        return _inside(link.resolve(), root)
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+        return False
+
+
 def relative(path: Path, root: Path) -> str:
     """The path under the root as stored in the index: "/"-separated, valid UTF-8.
 
@@ -42,8 +50,18 @@ def relative(path: Path, root: Path) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def walk(scope: Path, root: Path, follow_outside: bool = False) -> Iterator[FoundFile]:
-    """Yield the files under `scope` (a file or folder inside `root`), sorted by path."""
+def walk(
+    scope: Path,
+    root: Path,
+    warn: Callable[[Path, str], None] | None = None,
+    follow_outside: bool = False,
+) -> Iterator[FoundFile]:
+    """Yield the files under `scope` (a file or folder inside `root`), sorted by path.
+
+    `warn(path, reason)` hears of what was left out on purpose and is worth saying:
+    symbolic link loops and links that lead outside the folder. `follow_outside`
+    follows links out of the folder too (opt-in: `search index --follow-symlinks`).
+    """
     real_root = root.resolve()
     if scope.is_file():
         yield FoundFile(scope, relative(scope, root))
@@ -57,6 +75,8 @@ def walk(scope: Path, root: Path, follow_outside: bool = False) -> Iterator[Foun
             dirnames[:] = []
             continue
         if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
+            if warn is not None:
+                warn(here, "symbolic link loop, not followed")
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
@@ -65,7 +85,9 @@ def walk(scope: Path, root: Path, follow_outside: bool = False) -> Iterator[Foun
             sub = here / name
             if name.startswith("."):
                 continue
-            if sub.is_symlink() and not follow_outside and not _inside(sub.resolve(), real_root):
+            if sub.is_symlink() and not follow_outside and not _resolves_inside(sub, real_root):
+                if warn is not None:
+                    warn(sub, "symbolic link to a folder outside the indexed folder, not followed")
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -73,6 +95,6 @@ def walk(scope: Path, root: Path, follow_outside: bool = False) -> Iterator[Foun
             if name.startswith("."):
                 continue
             path = here / name
-            if path.is_symlink() and not follow_outside and not _inside(path.resolve(), real_root):
+            if path.is_symlink() and not follow_outside and not _resolves_inside(path, real_root):
                 continue
             yield FoundFile(path, relative(path, root))

@@ -32,5 +32,6 @@ class Document:
     date: datetime | None = None
     source: str = ""
     author: str = ""
-    lang: str = ""
+    lang: str = ""  # ISO 639-1 code when known ("en", "de", "ar"); set by the indexer if not
     format: str = ""
+    tags: list[str] = field(default_factory=list)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
-from index.errors import IndexWriteFailed
+from index.errors import IndexWriteFailed, SearchToolError
 from index.formats import format_of, reader_for
+from index.languages import SAMPLE_CHARS, document_language
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
 from index.storage import (
@@ -34,10 +35,15 @@ from index.storage import (
     remove_index,
 )
 
-# Files above this size are skipped: a reader holds a file's text in memory.
-# (JSON Lines files stream and have no limit.)
+# Bounded memory: a reader holds one file's text in memory, so files above this
+# size are skipped (and reported) rather than read. JSON Lines and mbox files are
+# read one record/message at a time and have no limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson"}
+STREAMING_FORMATS = {".jsonl", ".jsonl.gz", ".jsonl.xz", ".ndjson", ".mbox"}
+TOO_LARGE = (
+    f"larger than {MAX_FILE_BYTES >> 20} MiB, not read to keep memory bounded "
+    "(split it, or convert it to JSON Lines, which is read as a stream)"
+)
 BATCH_PARAGRAPHS = 20_000
 # Overrides the batch size (paragraphs per commit); the crash tests use tiny batches
 # so that kills land in and around commits.
@@ -290,9 +296,15 @@ def _run(
                 report.removed += 1
 
     tasks: dict[str, tuple[Root, FoundFile]] = {}
+    # An index kept inside the folder it indexes is not a document of that folder.
+    own = Path(os.path.abspath(batch.index_dir))
     for root, scope in scopes:
         try:
-            for found in walk(scope, root.path, follow_outside=follow_symlinks):
+            for found in walk(
+                scope, root.path, warn=_walk_warning(report), follow_outside=follow_symlinks
+            ):
+                if own in Path(os.path.abspath(found.path)).parents:
+                    continue
                 tasks.setdefault(file_key(root.id, found.relpath), (root, found))
         except OSError as exc:
             report.errors.append((display_path(scope), exc.strerror or str(exc)))
@@ -353,7 +365,7 @@ def _index_file(
     try:
         st = found.path.stat()
         if st.st_size > MAX_FILE_BYTES and fmt not in STREAMING_FORMATS:
-            raise Unsupported(f"larger than {MAX_FILE_BYTES >> 20} MiB")
+            raise Unsupported(TOO_LARGE)
         digest = file_digest(found.path)
         if old is not None and old.digest == digest:
             report.unchanged += 1
@@ -368,8 +380,7 @@ def _index_file(
             report.removed += 1
         return
     except Exception as exc:  # a reader's failure is this file's error, never the run's
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        report.errors.append((shown, reason))
+        report.errors.append((shown, _reason(exc)))
         return
 
     batch.delete(key)
@@ -381,6 +392,7 @@ def _index_file(
                 doc.doc_id = found.relpath
             # Errors of the index writer itself (a full disk) are not this file's
             # fault: they end the run, and the batch is cancelled.
+            doc.lang = document_language(doc.lang, _sample(doc))
             paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
             docs += 1
             try:
@@ -388,7 +400,7 @@ def _index_file(
             except Exception as exc:
                 # Whole documents of the file went in; leave it out of the manifest
                 # so the next run redoes it.
-                report.errors.append((shown, f"stopped part-way: {exc}"))
+                report.errors.append((shown, f"stopped part-way: {_reason(exc)}"))
                 return
     finally:
         report.warnings.extend((shown, w) for w in warnings)
@@ -406,3 +418,73 @@ def _index_file(
     report.files_indexed += 1
     report.documents += docs
     report.paragraphs += paragraphs
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a person: our message, the OS's, or the library's with its kind."""
+    if isinstance(exc, SearchToolError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = str(exc).strip().splitlines()
+    return f"{lines[0]} ({type(exc).__name__})" if lines else type(exc).__name__
+
+
+def _sample(doc) -> str:
+    """The start of a document's text, enough to tell its language."""
+    parts = [doc.title]
+    size = len(doc.title)
+    for p in doc.paragraphs:
+        if size > SAMPLE_CHARS:
+            break
+        parts.append(p.text)
+        size += len(p.text)
+    return "\n".join(parts)
+
+
+def _walk_warning(report: IndexReport):
+    def warn(path: Path, reason: str) -> None:
+        report.warnings.append((display_path(path), reason))
+
+    return warn
+
+
+def remove_paths(paths: Sequence[Path | str], index_dir: Path) -> IndexReport:
+    """Forget files (or whole folders) that are gone: used by `--watch` for deletions.
+
+    Paths outside every indexed folder, or never indexed, are ignored.
+    """
+    started = time.perf_counter()
+    report = IndexReport()
+    index_dir = Path(index_dir)
+    if not index_exists(index_dir):
+        return report
+    ix = open_index(index_dir)
+    with Manifest(index_dir) as manifest:
+        roots = manifest.roots()
+        existing = manifest.files()
+        keys: set[str] = set()
+        for raw in paths:
+            path = Path(os.path.abspath(Path(raw).expanduser()))
+            for root in roots:
+                if not _under(path, root.path):
+                    continue
+                rel = path.relative_to(root.path).as_posix()
+                keys.update(
+                    k
+                    for k, e in existing.items()
+                    if e.root_id == root.id
+                    and (rel == "." or e.relpath == rel or e.relpath.startswith(rel + "/"))
+                )
+        batch = _Batch(ix, index_dir, manifest)
+        try:
+            for key in sorted(keys):
+                batch.delete(key)
+                report.removed += 1
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        report.total_documents, report.total_paragraphs = manifest.totals()[1:]
+    report.seconds = time.perf_counter() - started
+    return report

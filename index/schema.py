@@ -2,23 +2,50 @@
 
 `search` imports this module to parse queries against the same fields and
 analyzers the writer used; nothing here imports from `search`.
+
+Languages: the paragraph text, title and heading are indexed in the field of the
+document's analysis language (`text` for English and everything without its own
+analyzer, `text_de`, `text_ar`, ...); the stored copy always sits in `text`,
+`title` and `heading`, so readers of a hit never need to know the language.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import english_analyzer, keyword_analyzer
+from index.analysis import ANALYZERS, keyword_analyzer
+from index.languages import ANALYZED, ENGLISH
 
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
-SCHEMA_VERSION = 1
+# 2: per-language text/title/heading fields, shared stop words, `tags`.
+SCHEMA_VERSION = 2
 
-# Fields a bare query word is looked up in, with their query-time weights. Title and
-# heading are shared by many paragraphs, so they weigh less than the paragraph's own
-# text: a heading that says the word must not outrank a paragraph that says it.
-SEARCH_FIELDS: dict[str, float] = {"text": 1.0, "title": 0.35, "heading": 0.25}
+# Fields that exist once per analysed language, with their query-time weights.
+# Title and heading are shared by many paragraphs, so they weigh less than the
+# paragraph's own text: a heading that says the word must not outrank a paragraph
+# that says it.
+LANGUAGE_FIELD_WEIGHTS: dict[str, float] = {"text": 1.0, "title": 0.35, "heading": 0.25}
+
+
+def field_for(base: str, lang: str) -> str:
+    """The field that holds `base` (text/title/heading) for analysis language `lang`."""
+    return base if lang == ENGLISH else f"{base}_{lang}"
+
+
+def language_variants(base: str) -> list[str]:
+    """Every language's field for `base`, English (the stored one) first."""
+    return [field_for(base, lang) for lang in ANALYZED]
+
+
+# Fields a bare query word is looked up in (every language's), with their weights.
+SEARCH_FIELDS: dict[str, float] = {
+    field_for(base, lang): weight
+    for base, weight in LANGUAGE_FIELD_WEIGHTS.items()
+    for lang in ANALYZED
+}
 
 # Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
+# `text:`, `title:` and `heading:` are looked up in every language's field.
 QUERY_FIELDS = (
     "text",
     "title",
@@ -32,14 +59,41 @@ QUERY_FIELDS = (
     "page",
     "paragraph",
     "format",
+    "tags",
 )
+
+
+class DATE(DATETIME):
+    """A DATETIME whose open ranges mean whole periods: `date:>2023` is 2024 onwards.
+
+    Whoosh's own parse_range ignores `>`/`<` exclusivity and widens both ends, so
+    `date:<2022` would include all of 2022.
+    """
+
+    def parse_range(self, fieldname, start, end, startexcl, endexcl, boost=1.0):
+        from whoosh import query
+        from whoosh.util.times import datetime_to_long
+
+        if start is None and end is None:
+            return query.Every(fieldname, boost=boost)
+        try:
+            lo = self._parse_datestring(start) if start is not None else None
+            hi = self._parse_datestring(end) if end is not None else None
+        except Exception as exc:  # Whoosh raises a bare Exception for a bad date
+            return query.error_query(exc)
+        if lo is not None:
+            lo = datetime_to_long(lo.ceil() if startexcl else lo.floor())
+        if hi is not None:
+            hi = datetime_to_long(hi.floor() if endexcl else hi.ceil())
+        return query.NumericRange(
+            fieldname, lo, hi, startexcl=startexcl, endexcl=endexcl, boost=boost
+        )
 
 
 def build_schema() -> Schema:
     """Return a fresh schema instance (Whoosh analyzers are not shared across schemas)."""
-    english = english_analyzer()
     keyword = keyword_analyzer()
-    return Schema(
+    fields = dict(
         # Bookkeeping: which indexed file a paragraph came from ("<root-id>/<relpath>").
         file_key=ID(stored=True),
         root=STORED(),
@@ -47,13 +101,19 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True),
         path=ID(stored=True),
         format=ID(stored=True),
-        title=TEXT(analyzer=english, stored=True, phrase=True),
-        heading=TEXT(analyzer=english, stored=True, phrase=True),
-        paragraph=NUMERIC(int, stored=True, signed=False),
-        text=TEXT(analyzer=english, stored=True, phrase=True),
-        date=DATETIME(stored=True),
+        # shift_step=0: Whoosh's tiered range splitting is wrong for small ranges
+        # (page:[2 TO 5] matched page 1); without tiers a range is one exact term range.
+        paragraph=NUMERIC(int, stored=True, signed=False, shift_step=0),
+        date=DATE(stored=True),
         source=TEXT(analyzer=keyword, stored=True),
         author=TEXT(analyzer=keyword, stored=True),
         lang=ID(stored=True),
-        page=NUMERIC(int, stored=True, signed=False),
+        page=NUMERIC(int, stored=True, signed=False, shift_step=0),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
     )
+    for lang in ANALYZED:
+        analyzer = ANALYZERS[lang]()
+        stored = lang == ENGLISH  # the one stored copy; see the module docstring
+        for base in LANGUAGE_FIELD_WEIGHTS:
+            fields[field_for(base, lang)] = TEXT(analyzer=analyzer, stored=stored, phrase=True)
+    return Schema(**fields)

@@ -22,9 +22,10 @@ from index.errors import (
     IndexWriteFailed,
     SearchToolError,
 )
+from index.languages import ENGLISH, analysis_language
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
-from index.schema import SCHEMA_VERSION, build_schema
+from index.schema import SCHEMA_VERSION, build_schema, field_for
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a
@@ -430,26 +431,38 @@ class ParagraphWriter:
         self._w.delete_by_term("file_key", key)
 
     def add_document(self, doc: Document, key: str, root_id: str, relpath: str) -> int:
-        """Add every paragraph of `doc`; returns how many."""
+        """Add every paragraph of `doc`; returns how many.
+
+        Text, title and heading are indexed in the fields of the document's analysis
+        language and stored in the English-named fields (see index.schema).
+        """
+        lang = analysis_language(doc.lang)
+        # Only a real title is searchable; a made-up one is shown but not indexed,
+        # or every paragraph would match the first paragraph's words.
         common = {
             "file_key": key,
             "root": root_id,
             "doc_id": doc.doc_id,
             "path": relpath,
             "format": doc.format,
-            # Only a real title is searchable; a made-up one is shown but not indexed,
-            # or every paragraph would match the first paragraph's words.
-            "title": doc.title if doc.has_real_title else "",
+            **_localised("title", doc.title if doc.has_real_title else "", lang),
             "_stored_title": doc.title,
         }
         for name in ("source", "author", "lang"):
             value = getattr(doc, name)
             if value:
                 common[name] = value
+        if doc.tags:
+            common["tags"] = ",".join(doc.tags)
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
-            fields = dict(common, paragraph=p.number, text=p.text, heading=p.heading)
+            fields = dict(
+                common,
+                paragraph=p.number,
+                **_localised("text", p.text, lang),
+                **_localised("heading", p.heading, lang),
+            )
             if p.page is not None:
                 fields["page"] = p.page
             self._w.add_document(**fields)
@@ -484,3 +497,10 @@ class ParagraphWriter:
                 with contextlib.suppress(Exception):
                     lock.release()
             w.is_closed = True
+
+
+def _localised(base: str, value: str, lang: str) -> dict[str, str]:
+    """Whoosh fields for `value`: indexed under `lang`'s field, stored under `base`."""
+    if lang == ENGLISH:
+        return {base: value}
+    return {field_for(base, lang): value, base: "", f"_stored_{base}": value}

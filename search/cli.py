@@ -142,6 +142,12 @@ def index_parser() -> argparse.ArgumentParser:
         "4 MiB to read; 1 otherwise)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument(
+        "-w",
+        "--watch",
+        action="store_true",
+        help="after indexing, keep following changes to PATH... until Ctrl+C",
+    )
     return p
 
 
@@ -311,10 +317,21 @@ def run_tui(query: str, index_option: str | None, limit: int) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from index.indexer import index_paths
     from index.locations import chosen_index_dir
 
     index_dir, _ = chosen_index_dir(args.index)
+    if args.watch:
+        from search.watching import run_watch
+
+        return run_watch(args.paths, index_dir, lambda: _index_once(args, index_dir))
+    report = _index_once(args, index_dir)
+    return EXIT_ERROR if report.errors else EXIT_FOUND
+
+
+def _index_once(args: argparse.Namespace, index_dir):
+    """One indexing run with its progress bar and end-of-run report."""
+    from index.indexer import index_paths
+
     progress = None
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -339,4 +356,4 @@ def run_index(args: argparse.Namespace) -> int:
     from search.index_report import print_report
 
     print_report(report, index_dir, quiet=args.quiet)
-    return EXIT_ERROR if report.errors else EXIT_FOUND
+    return report

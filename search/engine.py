@@ -20,6 +20,7 @@ from whoosh.collectors import TimeLimit, WrappingCollector
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
 from search.highlight import Span, match_spans
+from search.languages import text_field
 from search.query import (
     EmptyQuery,
     ParsedQuery,
@@ -81,6 +82,7 @@ class Hit:
     more_in_doc: int = 0  # further matching paragraphs of the document, not shown
     explain: list[TermShare] = field(default_factory=list)  # filled when asked
     docnum: int = -1
+    lang: str = ""  # the document's language; its analyzer finds the highlight spans
 
 
 @dataclass
@@ -484,6 +486,8 @@ class Engine:
     def _hit(self, rank: int, score: float, f: dict, terms, phrase_list) -> Hit:
         text = f.get("text", "")
         title = f.get("title", "")
+        lang = f.get("lang", "")
+        analyzer = self.schema[text_field(lang)].analyzer  # the document language's own
         return Hit(
             rank=rank,
             score=score,
@@ -493,13 +497,14 @@ class Engine:
             heading=f.get("heading", ""),
             paragraph=int(f.get("paragraph", 0)),
             text=text,
-            highlights=match_spans(text, self.analyzer, terms, phrase_list),
-            title_highlights=match_spans(title, self.analyzer, terms, phrase_list),
+            highlights=match_spans(text, analyzer, terms, phrase_list),
+            title_highlights=match_spans(title, analyzer, terms, phrase_list),
             date=f.get("date"),
             source=f.get("source", ""),
             page=f.get("page"),
             file_key=f.get("file_key", ""),
             root=f.get("root", ""),
+            lang=lang,
         )
 
     # reading (the TUI's document view and did-you-mean)

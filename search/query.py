@@ -23,6 +23,7 @@ from whoosh.qparser import (
 )
 
 from index.schema import QUERY_FIELDS, SEARCH_FIELDS
+from search.languages import LanguageFieldsPlugin
 
 MAX_QUERY_CHARS = 2000
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -50,6 +51,7 @@ class ParsedQuery:
 def make_parser(schema) -> QueryParser:
     parser = QueryParser(None, schema, group=AndGroup)
     parser.add_plugin(MultifieldPlugin(list(SEARCH_FIELDS), fieldboosts=SEARCH_FIELDS))
+    parser.add_plugin(LanguageFieldsPlugin())  # `title:x` looks in every language's title
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     # +word / -word only at the start of a word, so "cease-fire" stays one phrase.

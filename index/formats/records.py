@@ -1,9 +1,16 @@
-"""JSON Lines: one document per line, the layout of the corpora we test on.
+"""JSON records: `.jsonl` (one per line, streamed) and `.json` (an array, or one object).
 
-Field mapping: `id` -> doc_id (required; the line number when absent), `title`,
-`text` (paragraphs separated by blank lines), `date` (ISO 8601), `source`,
-`author`, `lang`. Other keys are ignored. `.jsonl.gz` and `.jsonl.xz` are read
-compressed, streaming, so a large collection never sits in memory whole.
+Field mapping (first key present wins; other keys are ignored):
+  doc_id  <- `id`, `_id` (else the line or array position)
+  title   <- `title`, `headline`, `subject`
+  text    <- `text`, `body`, `content` (paragraphs separated by blank lines)
+  date    <- `date`, `published`, `published_at`, `created` (ISO 8601, 'YYYY', 'YYYY-MM')
+  source  <- `source`, `site`, `publisher`
+  author  <- `author`, `authors`, `by` (a list is joined with ", ")
+  lang    <- `lang`, `language`
+  tags    <- `tags`, `keywords`, `topics` (a list, or a comma-separated string)
+`.jsonl.gz` and `.jsonl.xz` are read compressed, streaming, so a large collection
+never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -13,23 +20,21 @@ import json
 import lzma
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 from index.chunking import chunk_plain, fallback_title
-from index.decoding import Unreadable
+from index.dates import parse_date
+from index.decoding import Unreadable, Unsupported, decode_text
 from index.documents import Document
 
-
-def parse_date(value: object) -> datetime | None:
-    """ISO 8601 dates and datetimes; anything else is treated as unknown."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None)
+ID_KEYS = ("id", "_id")
+TITLE_KEYS = ("title", "headline", "subject")
+TEXT_KEYS = ("text", "body", "content")
+DATE_KEYS = ("date", "published", "published_at", "created")
+SOURCE_KEYS = ("source", "site", "publisher")
+AUTHOR_KEYS = ("author", "authors", "by")
+LANG_KEYS = ("lang", "language")
+TAG_KEYS = ("tags", "keywords", "topics")
 
 
 def _open(path: Path):
@@ -41,16 +46,36 @@ def _open(path: Path):
     return open(path, encoding="utf-8", errors="replace")
 
 
-def _text(value: object) -> str:
+def _first(record: dict, keys: tuple[str, ...]) -> object:
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def text_value(value: object) -> str:
+    """A metadata value as one trimmed string (a list of names is joined)."""
+    if isinstance(value, list):
+        return ", ".join(str(v).strip() for v in value if str(v).strip())
     return value.strip() if isinstance(value, str) else ""
 
 
-def record_to_document(record: dict, line_no: int) -> Document | None:
+def tag_list(value: object) -> list[str]:
+    """Tags from a list or a comma-separated string."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Document | None:
     """Map one JSON object to a Document; None when it has no text or title."""
-    raw_id = record.get("id", record.get("_id"))
-    doc_id = str(raw_id) if raw_id not in (None, "") else f"line-{line_no}"
-    title = _text(record.get("title"))
-    _, paragraphs = chunk_plain(_text(record.get("text")), detect_headings=False)
+    raw_id = _first(record, ID_KEYS)
+    doc_id = str(raw_id) if raw_id is not None else f"line-{position}"
+    title = text_value(_first(record, TITLE_KEYS))
+    _, paragraphs = chunk_plain(text_value(_first(record, TEXT_KEYS)), detect_headings=False)
     if not paragraphs and title:
         # Title-only records (Reuters BRIEFs) are still findable by their title.
         _, paragraphs = chunk_plain(title, detect_headings=False)
@@ -61,11 +86,12 @@ def record_to_document(record: dict, line_no: int) -> Document | None:
         title=title or fallback_title(paragraphs),
         paragraphs=paragraphs,
         has_real_title=bool(title),
-        date=parse_date(record.get("date")),
-        source=_text(record.get("source")),
-        author=_text(record.get("author")),
-        lang=_text(record.get("lang")),
-        format="jsonl",
+        date=parse_date(_first(record, DATE_KEYS)),
+        source=text_value(_first(record, SOURCE_KEYS)),
+        author=text_value(_first(record, AUTHOR_KEYS)),
+        lang=text_value(_first(record, LANG_KEYS)),
+        format=fmt,
+        tags=tag_list(_first(record, TAG_KEYS)),
     )
 
 
@@ -92,3 +118,27 @@ def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             document = record_to_document(record, line_no)
             if document is not None:
                 yield document
+
+
+def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
+    """A JSON array of records, `{"documents": [...]}`, or a single record."""
+    try:
+        data = json.loads(decode_text(path.read_bytes()))
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+    if isinstance(data, dict) and isinstance(data.get("documents"), list):
+        data = data["documents"]
+    records = data if isinstance(data, list) else [data]
+    found = False
+    for position, record in enumerate(records, 1):
+        if not isinstance(record, dict):
+            warn(f"item {position}: not a JSON object")
+            continue
+        document = record_to_document(record, position, fmt="json")
+        if document is not None:
+            if document.doc_id == f"line-{position}":
+                document.doc_id = f"item-{position}"
+            found = True
+            yield document
+    if not found:
+        raise Unsupported("no records with text")

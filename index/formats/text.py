@@ -1,11 +1,14 @@
-"""Plain text and Markdown files: one document each, doc_id = relative path."""
+"""Plain text files in any common encoding: one document each, doc_id = relative path.
+
+(Markdown has its own reader, `markdown.py`.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index.chunking import chunk_markdown, chunk_plain, fallback_title
+from index.chunking import chunk_plain, fallback_title
 from index.decoding import Unsupported, decode_text
 from index.documents import Document
 
@@ -26,8 +29,3 @@ def _document(path: Path, title: str, paragraphs, fmt: str) -> Iterator[Document
 def read_text(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     title, paragraphs = chunk_plain(decode_text(path.read_bytes()))
     yield from _document(path, title, paragraphs, "txt")
-
-
-def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
-    title, paragraphs = chunk_markdown(decode_text(path.read_bytes()))
-    yield from _document(path, title, paragraphs, "md")

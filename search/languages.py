@@ -1,0 +1,45 @@
+"""Query support for the per-language fields (see index.schema).
+
+`title:wasser` must look in the German title field as well as the English one;
+this plugin turns a query term naming `text`, `title` or `heading` into an OR of
+that field in every analysed language, each word analysed by its field's analyzer.
+Bare words need nothing from here: SEARCH_FIELDS already lists every language's field.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from whoosh.qparser import syntax
+from whoosh.qparser.plugins import Plugin
+
+from index.languages import analysis_language
+from index.schema import LANGUAGE_FIELD_WEIGHTS, field_for, language_variants
+
+
+class LanguageFieldsPlugin(Plugin):
+    """Expand `text:`/`title:`/`heading:` terms over every language's field."""
+
+    # Before MultifieldPlugin (110): only terms a person gave a field name are touched.
+    priority = 100
+
+    def filters(self, parser):
+        return [(self.expand, self.priority)]
+
+    def expand(self, parser, group):
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self.expand(parser, node)
+            elif node.has_fieldname and node.fieldname in LANGUAGE_FIELD_WEIGHTS:
+                copies = []
+                for name in language_variants(node.fieldname):
+                    twin = copy.copy(node)
+                    twin.set_fieldname(name, override=True)
+                    copies.append(twin)
+                group[i] = syntax.OrGroup(copies)
+        return group
+
+
+def text_field(lang: str, base: str = "text") -> str:
+    """The field whose analyzer reads a hit in language `lang` (for highlighting)."""
+    return field_for(base, analysis_language(lang))
