@@ -20,7 +20,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import re
 import statistics
 import sys
@@ -33,17 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def _find_corpora() -> Path:
-    """$SEARCH_CORPORA, else the nearest ../shared/corpora above the checkout."""
-    if os.environ.get("SEARCH_CORPORA"):
-        return Path(os.environ["SEARCH_CORPORA"])
-    for folder in REPO.parents:
-        if (folder / "shared" / "corpora").is_dir():
-            return folder / "shared" / "corpora"
-    return REPO.parent / "shared" / "corpora"
+from bench.corpora import CORPORA  # noqa: E402  (one rule for where the corpora are)
 
-
-CORPORA = _find_corpora()
 CLASSIC = ("cranfield", "cisi", "medline", "cacm", "npl", "time", "lisa", "adi")
 COLLECTIONS = ("beir_scifact", *CLASSIC)
 QUICK = "adi"
