@@ -256,19 +256,21 @@ def run_query(args: argparse.Namespace) -> int:
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
         try:
+            if wants_all:
+                return print_matches(engine, text, args.count)
             result = engine.search(
                 text,
                 # Whoosh refuses limit=0; "-n 0" still wants the count and the exit code.
-                limit=None if wants_all else max(args.limit, 1),
-                per_doc=0 if wants_all else args.per_doc,
+                limit=max(args.limit, 1),
+                per_doc=args.per_doc,
                 explain=args.explain,
                 expand=args.expand,
-                partial=False if wants_all else (True if args.fill else None),
+                partial=True if args.fill else None,
             )
         except EmptyQuery as exc:
             warn(str(exc))
             return EXIT_ERROR
-    if args.limit == 0 and not wants_all:
+    if args.limit == 0:
         result.hits = []
     if not args.json:
         for notice in result.notices:
@@ -279,13 +281,6 @@ def run_query(args: argparse.Namespace) -> int:
         from search.render import print_json
 
         print_json(result)
-    elif args.count:
-        print(result.total)
-    elif args.files_with_matches:
-        seen: dict[str, None] = {}
-        for hit in result.hits:
-            seen.setdefault(hit.path)
-        print("\n".join(seen))
     elif use_color(args.color, sys.stdout):
         from search.render import print_styled
 
@@ -294,13 +289,29 @@ def run_query(args: argparse.Namespace) -> int:
         from search.render import print_plain
 
         print_plain(result, explain=args.explain)
-    if not (args.json or wants_all) and sys.stdout.isatty():
+    if not args.json and sys.stdout.isatty():
         shown = len(result.hits)
         warn(
             f"{result.total} paragraph{'s' * (result.total != 1)} match"
             f"{'es' * (result.total == 1)}, {shown} shown, {result.elapsed_ms:.0f} ms"
         )
     return EXIT_FOUND if result.total else EXIT_NOT_FOUND
+
+
+def print_matches(engine, text: str, count_only: bool) -> int:
+    """`-c` / `-l`: every paragraph with all the words (any, when none has all), counted
+    or reduced to document paths; ranked but never highlighted, which for a common word
+    would cost more than the search."""
+    ranked = engine.rank(text, limit=None, partial=False)
+    for notice in ranked.notices:
+        warn(notice)
+    if count_only:
+        print(ranked.total)
+    else:
+        paths = dict.fromkeys(stored.get("path", "") for _, _, stored, _ in ranked.rows)
+        if paths:
+            print("\n".join(paths))
+    return EXIT_FOUND if ranked.total else EXIT_NOT_FOUND
 
 
 def run_tui(query: str, index_option: str | None, limit: int) -> int:
