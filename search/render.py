@@ -40,6 +40,7 @@ def hit_to_json(hit: Hit) -> dict:
         "date": hit.date.isoformat() if hit.date else None,
         "source": hit.source or None,
         "page": hit.page,
+        "lang": hit.lang or None,
         "missing": hit.missing,
         "more_in_doc": hit.more_in_doc,
         **({"explain": explain_json(hit)} if hit.explain else {}),
