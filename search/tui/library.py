@@ -59,10 +59,6 @@ class Library:
         with self._lock:
             return self.engine.document(hit.file_key, hit.doc_id, query, mode)
 
-    def suggest(self, text: str) -> str | None:
-        with self._lock:
-            return self.engine.suggest(text)
-
     def info(self) -> IndexInfo:
         """Name and size of the index; documents from the manifest, paragraphs from Whoosh."""
         from index.locations import default_index_dir

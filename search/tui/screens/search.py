@@ -10,7 +10,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
-from textual.worker import get_current_worker
 
 from search.engine import ANY_WORD, Hit
 from search.tui.library import Library
@@ -145,11 +144,11 @@ class SearchScreen(Screen[None]):
             outcome.error = str(exc)
         except Exception as exc:  # a damaged or vanished index: say so, keep the app
             outcome.error = f"search failed: {exc}"
-        # A did-you-mean when nothing matched, or only some of the words did.
+        # A did-you-mean when nothing matched, or only some of the words did: the one
+        # Engine.search already looked for (the CLI's), not a second lookup.
         result = outcome.result
-        wants_help = result is not None and (not result.hits or result.mode == ANY_WORD)
-        if wants_help and not get_current_worker().is_cancelled:
-            outcome.suggestion = self.app.library.suggest(text)
+        if result is not None and (not result.hits or result.mode == ANY_WORD):
+            outcome.suggestion = result.suggestion
         self.post_message(SearchDone(outcome))
 
     def on_search_done(self, message: SearchDone) -> None:
