@@ -271,7 +271,7 @@ class Engine:
         if strict and results.is_empty():
             # The core issue's fallback: OR only when AND finds nothing.
             counts = self._word_counts(text)
-            relaxed = relax(q, lambda free: wq.Or([_weighted_by_count(p, counts) for p in free]))
+            relaxed = relax(q, lambda free: wq.Or(_counted(free, counts)))
             if relaxed is not None:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
@@ -327,7 +327,7 @@ class Engine:
             kept = [part for part in free if not self._is_function_word(part)]
             free = kept or free
         if counts:
-            free = [_weighted_by_count(part, counts) for part in free]
+            free = _counted(free, counts)
         prose = self.strategy == ADAPTIVE and len(free) > KEYWORDS
         if self.strategy == PLAIN or prose:
             # BM25 alone. Whoosh's array union (postings preloaded and summed per
@@ -561,11 +561,30 @@ class Engine:
 ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word (for the harness)
 
 
-def _weighted_by_count(part: wq.Query, counts: Counter[str]) -> wq.Query:
-    """`part` boosted by how many times its word was asked (1: unchanged)."""
-    stems = {leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)}
-    n = max((counts.get(stem, 0) for stem in stems), default=0)
-    return part.with_boost(part.boost * n) if n > 1 else part
+def _counted(free: list[wq.Query], counts: Counter[str]) -> list[wq.Query]:
+    """One part per word, boosted by how many times the query asks for it.
+
+    Two spellings of one word (`resource`, `resources`) are two parts after parsing
+    (other languages' fields keep them apart) but one English stem: keep the first,
+    and let the count say how often the word was asked.
+    """
+    out: list[wq.Query] = []
+    seen: set[str] = set()
+    for part in free:
+        stems = {leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)}
+        english = {
+            leaf.text
+            for leaf in part.leaves()
+            if isinstance(leaf, wq.Term) and leaf.field() == "text"
+        }
+        if len(english) == 1:
+            (stem,) = english
+            if stem in seen:
+                continue
+            seen.add(stem)
+        n = max((counts.get(stem, 0) for stem in stems), default=0)
+        out.append(part.with_boost(part.boost * n) if n > 1 else part)
+    return out
 
 
 def _label(part: wq.Query, surface: dict[str, str]) -> str:
