@@ -213,7 +213,8 @@ def make_engine(index_dir: Path, args):
         engine = Engine(index_dir, strategy=ALL_ONLY, weighting=BM25F())
         engine.time_limit = None
         return engine
-    engine = Engine(index_dir, strategy=args.strategy, weighting=LuceneBM25(args.k1, args.b))
+    weighting = LuceneBM25(args.k1, args.b, delta=args.delta)
+    engine = Engine(index_dir, strategy=args.strategy, weighting=weighting)
     # The metrics need whole rankings: the 1 s guard would cut a query short on a busy
     # machine and score it as if the missing documents were not relevant.
     engine.time_limit = None
@@ -234,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--strategy", default=ADAPTIVE, choices=(*STRATEGIES, "all-only"))
     p.add_argument("--k1", type=float, default=K1)
     p.add_argument("--b", type=float, default=B)
+    p.add_argument("--delta", type=float, default=0.0, help="BM25+ lower bound (0: plain BM25)")
     p.add_argument("--expand", action="store_true", help="pseudo-relevance feedback")
     p.add_argument("--proximity", type=float, default=None, help="word-pair bonus weight")
     p.add_argument(
@@ -277,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     label = "baseline" if args.baseline else f"{args.strategy} k1={args.k1} b={args.b}"
     label += " +expand" if args.expand else ""
+    label += f" delta={args.delta}" if args.delta else ""
     label += " keep-function-words" if args.keep_function_words else ""
     label += f" proximity={args.proximity}" if args.proximity is not None else ""
     label += f" keywords={args.keywords}" if args.keywords else ""
