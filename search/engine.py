@@ -19,6 +19,7 @@ from whoosh.collectors import TimeLimit, WrappingCollector
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
+from search import expansion
 from search.highlight import Span, match_spans
 from search.languages import text_field
 from search.query import (
@@ -169,7 +170,9 @@ class Engine:
 
     # querying
     def parse(self, text: str) -> ParsedQuery:
-        return parse(text, self.schema)
+        parsed = parse(text, self.schema)
+        parsed.query = expansion.speed_up(parsed.query, self.schema)
+        return parsed
 
     def search(
         self,
@@ -196,9 +199,12 @@ class Engine:
         ranked over partial matches (they would starve under AND).
         """
         started = time.perf_counter()
-        self._timed_out, self._deadline = False, None
-        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
-        hits = self._hits(ranked, explain)
+        self._timed_out = False
+        self._deadline = started + self.time_limit if self.time_limit else None
+        # One budget for the whole search: every expansion is done once, within the limit.
+        with expansion.budget(self._deadline) as spent:
+            ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
+            hits = self._hits(ranked, explain)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
         mode = ALL_WORDS if (complete or not hits) else ANY_WORD
@@ -215,6 +221,11 @@ class Engine:
                 f"the search took over {self.time_limit:g} s and was stopped; "
                 "these results are partial (try fewer wildcards or fuzzy terms)"
             )
+        for pattern, count in spent.capped.items():
+            notices.append(
+                f"{pattern} matches {count:,} words; searched the "
+                f"{expansion.MAX_EXPANSIONS:,} most common (results are partial)"
+            )
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
@@ -229,7 +240,7 @@ class Engine:
             notices=notices,
             suggestion=suggestion,
             expanded_with=ranked.expanded_with,
-            partial=self._timed_out,
+            partial=self._timed_out or spent.partial,
         )
 
     def rank(
@@ -375,17 +386,22 @@ class Engine:
         # optimize=False makes the collector count every match, so `total` is exact.
         collector = self.searcher.collector(limit=limit, optimize=False)
         if not self.time_limit:
-            self.searcher.search_with_collector(q, collector)
+            with expansion.budget(None):
+                self.searcher.search_with_collector(q, collector)
             return collector.results()
         now = time.perf_counter()
         if self._deadline is None:  # the first run of this search (search() resets it)
             self._deadline = now + self.time_limit
         budget = max(0.001, self._deadline - now)
-        try:
-            with _interrupt_after(budget, TimeLimit):
-                self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
-        except TimeLimit:
-            self._timed_out = True
+        # Expansions (wildcards, fuzzy terms, ranges) check the deadline themselves.
+        with expansion.budget(self._deadline) as spent:
+            try:
+                with _interrupt_after(budget, TimeLimit):
+                    self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
+            except TimeLimit:
+                self._timed_out = True
+            if spent.cut:
+                self._timed_out = True
         return collector.results()
 
     def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
@@ -478,7 +494,13 @@ class Engine:
             t for row in ranked.rows for t in (row[2].get("text", ""), row[2].get("title", ""))
         ]
         terms, phrase_list = self.highlight_terms(ranked.base, texts)
-        all_shares = self.shares_for([row[0] for row in ranked.rows], ranked.parts)
+        # The words' shares name what a partial match misses and fill --explain; a
+        # wildcard's share means scoring every word it expands to again: only on demand.
+        docnums = [row[0] for row in ranked.rows]
+        if ranked.relaxed or explain:
+            all_shares = self.shares_for(docnums, ranked.parts)
+        else:
+            all_shares = {d: [] for d in docnums}
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)
