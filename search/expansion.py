@@ -69,6 +69,11 @@ class Budget:
 _current: ContextVar[Budget | None] = ContextVar("expansion_budget", default=None)
 
 
+def current() -> Budget | None:
+    """The budget of the search running in this thread, if any."""
+    return _current.get()
+
+
 @contextmanager
 def budget(deadline: float | None) -> Iterator[Budget]:
     """Make expansions in this thread share a memo and stop at `deadline`.
