@@ -230,7 +230,11 @@ class Engine:
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
         if suggest and few and (limit is None or complete < limit):
-            suggestion = self.did_you_mean(text)
+            # Its own time limit: the respelling looks up words like a fuzzy term does.
+            deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            with expansion.budget(deadline):
+                suggestion = self.did_you_mean(text)
+            self._deadline = None  # a later direct count gets a budget of its own
         return SearchResult(
             query=text,
             hits=hits,
@@ -375,9 +379,9 @@ class Engine:
         Counts (`len()` of the results) are exact at any limit (see `_counted`).
 
         The collection loop checks the clock itself (from any thread, without the
-        timer thread Whoosh's TimeLimitCollector starts per search). In the main
-        thread an interval timer also interrupts term expansion (leading wildcards,
-        fuzzy terms), which happens before any document is collected.
+        timer thread Whoosh's TimeLimitCollector starts per search), and so do the
+        expansions of wildcards, fuzzy terms and ranges (search.expansion). In the
+        main thread an interval timer also interrupts whatever else runs long.
         The budget covers both runs of a search (the AND query and its OR fallback).
         """
         # optimize=False: no skipping blocks by score, so every match is collected.
