@@ -22,6 +22,10 @@ from search import expansion
 from search.expansion import _TimedTerm
 from search.scoring import Coverage
 
+# An AND part whose postings are this many times longer than the paragraphs still
+# in the running is checked paragraph by paragraph instead of read whole.
+FEW_CANDIDATES = 8
+
 
 def count(searcher, q: wq.Query) -> int:
     """The number of live paragraphs that match `q`.
@@ -54,14 +58,17 @@ def _docs(searcher, reader, q: wq.Query) -> set[int]:
         positive = [c for c in children if not isinstance(c, wq.Not)]
         negative = [c.query for c in children if isinstance(c, wq.Not)]
         if positive:
-            positive.sort(key=lambda c: c.estimate_size(reader))
-            docs = _docs(searcher, reader, positive[0])
-            for child in positive[1:]:
+            sized = sorted((c.estimate_size(reader), n, c) for n, c in enumerate(positive))
+            docs = _docs(searcher, reader, sized[0][2])
+            for size, _, child in sized[1:]:
                 if not docs:
                     break
-                docs &= _docs(searcher, reader, child)
+                if len(docs) * FEW_CANDIDATES < size:
+                    docs = _having(searcher, child, docs)
+                else:
+                    docs &= _docs(searcher, reader, child)
             for child in negative:
-                docs -= _docs(searcher, reader, child)
+                docs -= _having(searcher, child, docs)
             return docs
     union = kind is wq.Or or isinstance(q, Coverage)
     if union and not q.minmatch and not any(isinstance(c, wq.Not) for c in children):
@@ -76,6 +83,54 @@ def _docs(searcher, reader, q: wq.Query) -> set[int]:
     if kind is wq.Require:
         return _docs(searcher, reader, q.a) & _docs(searcher, reader, q.b)
     return set(searcher.docs_for_query(q))  # phrases and the rest: Whoosh's own matcher
+
+
+def _having(searcher, q: wq.Query, candidates: set[int]) -> set[int]:
+    """The candidates `q` matches, found by skipping matchers to each of them (blocks
+    of postings between candidates are never read). ORs and ANDs are split into their
+    parts, so no Python tree of union matchers is walked."""
+    kind = type(q)
+    if not candidates:
+        return set()
+    if kind is wq.Or or isinstance(q, Coverage) and not q.minmatch:
+        children = list(q.children())
+        if not any(isinstance(c, wq.Not) for c in children):
+            found: set[int] = set()
+            left = set(candidates)
+            for child in children:
+                hits = _having(searcher, child, left)
+                found |= hits
+                left -= hits
+                if not left:
+                    break
+            return found
+    if kind is wq.And and not any(isinstance(c, wq.Not) for c in q.children()):
+        found = set(candidates)
+        for child in q.children():
+            found = _having(searcher, child, found)
+        return found
+    if kind is wq.Term or kind is _TimedTerm:
+        reader = searcher.reader()
+        if q.fieldname not in reader.schema:
+            return set()
+        btext = reader.schema[q.fieldname].to_bytes(q.text)
+        if (q.fieldname, btext) not in reader:
+            return set()
+    return _skip_through(q.matcher(searcher), candidates)
+
+
+def _skip_through(m, candidates: set[int]) -> set[int]:
+    found: set[int] = set()
+    for docnum in sorted(candidates):
+        if not m.is_active():
+            break
+        if m.id() < docnum:
+            m.skip_to(docnum)
+            if not m.is_active():
+                break
+        if m.id() == docnum:
+            found.add(docnum)
+    return found
 
 
 def _term_docs(reader, fieldname: str, text) -> set[int]:

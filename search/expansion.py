@@ -297,7 +297,13 @@ class NumericRange(wq.NumericRange):
         return len(self._ids(ixreader)) if self.constantscore else super().estimate_size(ixreader)
 
     def _ids(self, reader) -> list[int]:
-        """The sorted paragraph numbers in range (remembered for the search)."""
+        """The sorted paragraph numbers in range (each segment's remembered for the
+        search: the ranking asks per segment, the exact count for the whole index)."""
+        if not reader.is_atomic():
+            ids: list[int] = []
+            for leaf, offset in reader.leaf_readers():
+                ids.extend(offset + d for d in self._ids(leaf))
+            return ids
         spent = _current.get()
         key = (
             id(reader),
@@ -310,18 +316,16 @@ class NumericRange(wq.NumericRange):
         )
         if spent is not None and key in spent.memo:
             return spent.memo[key]
-        ids = array("I")
-        for leaf, offset in _leaf_offsets(reader):
-            compiled = self._compile_query(leaf)
-            inner = getattr(compiled, "child", compiled)
-            parts = inner.subqueries if isinstance(inner, wq.Or) else [inner]
-            for part in parts:
-                if not _gather(part, leaf, offset, ids, spent):
-                    break
-        found = sorted(set(ids))
+        found = array("I")
+        compiled = self._compile_query(reader)
+        inner = getattr(compiled, "child", compiled)
+        for part in inner.subqueries if isinstance(inner, wq.Or) else [inner]:
+            if not _gather(part, reader, 0, found, spent):
+                break
+        ids = sorted(set(found))
         if spent is not None:
-            spent.memo[key] = found
-        return found
+            spent.memo[key] = ids
+        return ids
 
 
 class _DocList(matching.ListMatcher):
@@ -333,10 +337,6 @@ class _DocList(matching.ListMatcher):
             raise ReadTooFar
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
-
-
-def _leaf_offsets(reader) -> list[tuple]:
-    return [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
 
 
 def _gather(part: wq.Query, reader, offset: int, ids: array, spent: Budget | None) -> bool:
