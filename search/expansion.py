@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import accumulate
+from sys import intern
 
 from whoosh import matching
 from whoosh import query as wq
@@ -111,7 +112,7 @@ def field_words(reader, fieldname: str, spent: Budget | None) -> list[str]:
     words: list[str] = []
     if fieldname in reader.schema:
         for n, btext in enumerate(reader.lexicon(fieldname), 1):
-            words.append(btext.decode("utf-8"))
+            words.append(intern(btext.decode("utf-8")))  # one copy across segments
             if not n % _CHECK_EVERY and spent is not None and spent.expired():
                 spent.cut = True
                 return words
