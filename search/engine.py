@@ -16,10 +16,11 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, WrappingCollector
+from whoosh.matching import WrappingMatcher
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
-from search import docsets, expansion
+from search import expansion
 from search.highlight import Span, match_spans
 from search.languages import text_field
 from search.query import (
@@ -376,7 +377,7 @@ class Engine:
     def _run(self, q: wq.Query, limit: int | None):
         """Search within what is left of `time_limit`; past it, keep what was collected.
 
-        Counts (`len()` of the results) are exact at any limit (see `_counted`).
+        Counts (`len()` of the results) are exact at any limit (see `_Deadline`).
 
         The collection loop checks the clock itself (from any thread, without the
         timer thread Whoosh's TimeLimitCollector starts per search), and so do the
@@ -384,12 +385,13 @@ class Engine:
         main thread an interval timer also interrupts whatever else runs long.
         The budget covers both runs of a search (the AND query and its OR fallback).
         """
-        # optimize=False: no skipping blocks by score, so every match is collected.
+        # optimize=False, and _Deadline keeps Whoosh from pruning: every match is
+        # collected and counted, and the top N is exact.
         collector = self.searcher.collector(limit=limit, optimize=False)
         if not self.time_limit:
             with expansion.budget(None):
-                self.searcher.search_with_collector(q, collector)
-                return self._counted(q, collector.results(), limit)
+                self.searcher.search_with_collector(q, _Deadline(collector, None))
+            return collector.results()
         now = time.perf_counter()
         if self._deadline is None:  # the first run of this search (search() resets it)
             self._deadline = now + self.time_limit
@@ -399,25 +401,11 @@ class Engine:
             try:
                 with _interrupt_after(budget, TimeLimit):
                     self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
-                    results = self._counted(q, collector.results(), limit)
             except TimeLimit:
                 self._timed_out = True
-                results = collector.results()
             if spent.cut:
                 self._timed_out = True
-        return results
-
-    def _counted(self, q: wq.Query, results, limit: int | None):
-        """`results` with its exact count of matching paragraphs.
-
-        Once its top N is full, Whoosh's collector stops looking at the parts of the
-        query that cannot lift a paragraph into it, and counts only what it still
-        saw (2,312 of 5,235 paragraphs for `oil` on BBC + Reuters); the count then
-        comes from the postings themselves (search.docsets).
-        """
-        if limit is not None and len(results.top_n) >= limit:
-            results._total = docsets.count(self.searcher, q)
-        return results
+        return collector.results()
 
     def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
         """The free words/phrases of `q`, each with the spelling the person typed."""
@@ -642,23 +630,51 @@ def _interrupt_after(seconds: float, exc: type[BaseException]) -> Iterator[None]
 
 
 class _Deadline(WrappingCollector):
-    """Wraps a collector; raises TimeLimit once `deadline` (perf_counter) has passed.
+    """Wraps a collector: every match is looked at, and TimeLimit is raised once
+    `deadline` (perf_counter; None: never) has passed.
 
+    Whoosh's top-N collector prunes the query as it goes (UnionMatcher.replace drops
+    a part once its best possible score cannot reach the N-th hit, judging by the
+    scorer's max_quality bounds). With our BM25 those bounds are not safe: on BBC +
+    Reuters `oil prices` lost its 3rd and 4th best paragraphs, and the count missed
+    every paragraph it skipped (2,312 of 5,235 for `oil`). Collecting without the
+    pruning was no slower on the benchmark set (faster for phrases and AND queries,
+    where pruning rarely skips anything but costs its bookkeeping).
     Checks the clock every 64 matches, so it costs nothing measurable per search.
     """
 
-    def __init__(self, child, deadline: float):
+    def __init__(self, child, deadline: float | None):
         super().__init__(child)
         self.deadline = deadline
 
+    def set_subsearcher(self, subsearcher, offset) -> None:
+        self.child.set_subsearcher(subsearcher, offset)
+        self.child.matcher = _Unpruned(self.child.matcher)
+        self.subsearcher, self.matcher, self.offset = subsearcher, self.child.matcher, offset
+
     def collect_matches(self) -> None:
         child, deadline, clock = self.child, self.deadline, time.perf_counter
+        if deadline is None:
+            for sub_docnum in child.matches():
+                child.collect(sub_docnum)
+            return
         if clock() > deadline:
             raise TimeLimit
         for n, sub_docnum in enumerate(child.matches(), 1):
             child.collect(sub_docnum)
             if not n & 63 and clock() > deadline:
                 raise TimeLimit
+
+
+class _Unpruned(WrappingMatcher):
+    """A matcher the collector may simplify (drop exhausted parts) but not prune."""
+
+    def replace(self, minquality=0):
+        simpler = self.child.replace(0)
+        return self if simpler is self.child else _Unpruned(simpler)
+
+    def supports_block_quality(self) -> bool:
+        return False
 
 
 def _words(texts: Iterable[str], analyzer) -> set[str]:
