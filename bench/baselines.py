@@ -17,8 +17,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.folded_text import sections
 from index.formats.records import read_jsonl
-from index.schema import SEARCH_FIELDS
+from index.schema import CONTEXT_WEIGHTS, SEARCH_FIELDS
 
 
 def paragraphs(files: list[Path]) -> Iterator[dict]:
@@ -36,8 +37,23 @@ def paragraphs(files: list[Path]) -> Iterator[dict]:
             }
             if doc.date is not None:
                 common["date"] = doc.date
+            title = doc.title if doc.has_real_title else ""
             for p in doc.paragraphs:
-                yield dict(common, paragraph=p.number, text=p.text, heading=p.heading)
+                # The same folded text field as our writer (index.folded_text).
+                folded = sections(
+                    p.text,
+                    title if title.strip() != p.text.strip() else "",
+                    p.heading,
+                    title_weight=CONTEXT_WEIGHTS["title"],
+                    heading_weight=CONTEXT_WEIGHTS["heading"],
+                )
+                yield dict(
+                    common,
+                    paragraph=p.number,
+                    text=folded,
+                    _stored_text=p.text,
+                    heading=p.heading,
+                )
 
 
 def build_raw(files: list[Path], out: Path, procs: int) -> int:
@@ -73,7 +89,7 @@ def build_fts(files: list[Path], out: Path) -> int:
         (
             f["title"],
             f["heading"],
-            f["text"],
+            f["_stored_text"],
             f["doc_id"],
             f["path"],
             f["paragraph"],
@@ -91,7 +107,7 @@ def build_fts(files: list[Path], out: Path) -> int:
 
 
 # bm25() weights in column order title, heading, text.
-FTS_WEIGHTS = (SEARCH_FIELDS["title"], SEARCH_FIELDS["heading"], SEARCH_FIELDS["text"])
+FTS_WEIGHTS = (CONTEXT_WEIGHTS["title"], CONTEXT_WEIGHTS["heading"], 1.0)
 FTS_SQL = (
     "SELECT doc_id, path, paragraph, title, highlight(p, 2, '\x02', '\x03') FROM p "
     "WHERE p MATCH ? {extra} ORDER BY bm25(p, ?, ?, ?) LIMIT ?"

@@ -150,6 +150,7 @@ def run_queries(
     depth: int = 1000,
     timed: bool = True,
     short: int = 0,
+    fill: bool = False,
 ):
     """MaxP run: per query, documents by their best paragraph; plus per-query ms.
 
@@ -165,10 +166,19 @@ def run_queries(
         if short:
             typed = keywords(engine, typed, short)
         try:
-            ranked = engine.rank(typed, limit=depth, per_doc=1, expand=expand, count_more=False)
+            ranked = engine.rank(
+                typed,
+                limit=depth,
+                per_doc=1,
+                expand=expand,
+                count_more=False,
+                partial=True if fill else None,
+            )
             if timed:
                 started = time.perf_counter()
-                engine.search(typed, limit=10, per_doc=3, expand=expand)
+                engine.search(
+                    typed, limit=10, per_doc=3, expand=expand, partial=True if fill else None
+                )
                 latencies.append((time.perf_counter() - started) * 1000)
         except EmptyQuery:
             ranked = None
@@ -234,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--fields", help="bare-word field weights to try, e.g. text=1,title=0.35,heading=0.25"
     )
+    p.add_argument(
+        "--fill",
+        action="store_true",
+        help="rank partial matches after the every-word ones for keyword queries too "
+        "(what `search --fill` does)",
+    )
     p.add_argument("--corpora", type=Path, default=CORPORA)
     p.add_argument("--depth", type=int, default=DEPTH, help="documents ranked per query")
     p.add_argument("--no-latency", action="store_true", help="skip the timed search call")
@@ -264,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     label += " keep-function-words" if args.keep_function_words else ""
     label += f" proximity={args.proximity}" if args.proximity is not None else ""
     label += f" keywords={args.keywords}" if args.keywords else ""
+    label += " fill" if args.fill else ""
     label += f" fields={args.fields}" if args.fields else ""
     print(f"# ranking: {label}")
     head = " | ".join(f"{name} (ref)" for _, name in LABELS)
@@ -280,7 +297,13 @@ def main(argv: list[str] | None = None) -> int:
         with make_engine(index_dir, args) as engine:
             engine.rank("warm up the searcher", limit=1)
             run, ms = run_queries(
-                engine, col, args.expand, args.depth, not args.no_latency, args.keywords
+                engine,
+                col,
+                args.expand,
+                args.depth,
+                not args.no_latency,
+                args.keywords,
+                args.fill,
             )
         ms = ms or [0.0]
         got = evaluate(run, col.qrels)

@@ -14,17 +14,22 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import ANALYZERS, keyword_analyzer
+from index.folded_text import FoldedText
 from index.languages import ANALYZED, ENGLISH
 
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
 # 2: per-language text/title/heading fields, shared stop words, `tags`.
-SCHEMA_VERSION = 2
+# 3: the title and heading folded into the text field as weighted words.
+SCHEMA_VERSION = 3
 
-# Fields that exist once per analysed language, with their query-time weights.
+# Fields that exist once per analysed language.
+LANGUAGE_FIELDS = ("text", "title", "heading")
+# How much a word of the title or heading counts, folded into every paragraph's
+# text field (index.folded_text), against 1 for a word of the paragraph itself.
 # Title and heading are shared by many paragraphs, so they weigh less than the
 # paragraph's own text: a heading that says the word must not outrank a paragraph
-# that says it.
-LANGUAGE_FIELD_WEIGHTS: dict[str, float] = {"text": 1.0, "title": 0.35, "heading": 0.25}
+# that says it. Chosen on SciFact's train queries (bench/RESULTS.md).
+CONTEXT_WEIGHTS: dict[str, float] = {"title": 1.0, "heading": 0.25}
 
 
 def field_for(base: str, lang: str) -> str:
@@ -37,12 +42,9 @@ def language_variants(base: str) -> list[str]:
     return [field_for(base, lang) for lang in ANALYZED]
 
 
-# Fields a bare query word is looked up in (every language's), with their weights.
-SEARCH_FIELDS: dict[str, float] = {
-    field_for(base, lang): weight
-    for base, weight in LANGUAGE_FIELD_WEIGHTS.items()
-    for lang in ANALYZED
-}
+# Fields a bare query word is looked up in (every language's text, which holds the
+# title and heading too), with their weights.
+SEARCH_FIELDS: dict[str, float] = {field_for("text", lang): 1.0 for lang in ANALYZED}
 
 # Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
 # `text:`, `title:` and `heading:` are looked up in every language's field.
@@ -114,6 +116,7 @@ def build_schema() -> Schema:
     for lang in ANALYZED:
         analyzer = ANALYZERS[lang]()
         stored = lang == ENGLISH  # the one stored copy; see the module docstring
-        for base in LANGUAGE_FIELD_WEIGHTS:
+        fields[field_for("text", lang)] = FoldedText(analyzer=analyzer, stored=stored, phrase=True)
+        for base in ("title", "heading"):
             fields[field_for(base, lang)] = TEXT(analyzer=analyzer, stored=stored, phrase=True)
     return Schema(**fields)

@@ -22,10 +22,11 @@ from index.errors import (
     IndexWriteFailed,
     SearchToolError,
 )
+from index.folded_text import sections
 from index.languages import ENGLISH, analysis_language
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
-from index.schema import SCHEMA_VERSION, build_schema, field_for
+from index.schema import CONTEXT_WEIGHTS, SCHEMA_VERSION, build_schema, field_for
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a
@@ -439,13 +440,14 @@ class ParagraphWriter:
         lang = analysis_language(doc.lang)
         # Only a real title is searchable; a made-up one is shown but not indexed,
         # or every paragraph would match the first paragraph's words.
+        title = doc.title if doc.has_real_title else ""
         common = {
             "file_key": key,
             "root": root_id,
             "doc_id": doc.doc_id,
             "path": relpath,
             "format": doc.format,
-            **_localised("title", doc.title if doc.has_real_title else "", lang),
+            **_localised("title", title, lang),
             "_stored_title": doc.title,
         }
         for name in ("source", "author", "lang"):
@@ -457,10 +459,20 @@ class ParagraphWriter:
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
+            # The text field also holds the title and heading (index.folded_text),
+            # unless the paragraph is the title itself (a document with no body).
+            context = title if title.strip() != p.text.strip() else ""
+            folded = sections(
+                p.text,
+                context,
+                p.heading,
+                title_weight=CONTEXT_WEIGHTS["title"],
+                heading_weight=CONTEXT_WEIGHTS["heading"],
+            )
             fields = dict(
                 common,
                 paragraph=p.number,
-                **_localised("text", p.text, lang),
+                **_localised("text", p.text, lang, indexed=folded),
                 **_localised("heading", p.heading, lang),
             )
             if p.page is not None:
@@ -499,8 +511,11 @@ class ParagraphWriter:
             w.is_closed = True
 
 
-def _localised(base: str, value: str, lang: str) -> dict[str, str]:
-    """Whoosh fields for `value`: indexed under `lang`'s field, stored under `base`."""
+def _localised(base: str, value: str, lang: str, indexed: object = None) -> dict[str, object]:
+    """Whoosh fields for `value`: indexed under `lang`'s field (as `indexed` when
+    given), stored under `base`."""
+    if indexed is None:
+        indexed = value
     if lang == ENGLISH:
-        return {base: value}
-    return {field_for(base, lang): value, base: "", f"_stored_{base}": value}
+        return {base: indexed, f"_stored_{base}": value}
+    return {field_for(base, lang): indexed, base: "", f"_stored_{base}": value}

@@ -8,6 +8,7 @@ once, and exits. Every direct use of Whoosh's searcher API is in this module.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -268,7 +269,8 @@ class Engine:
         if strict:
             run = q
         else:
-            relaxed = relax(q, self._combine)
+            counts = self._word_counts(text)
+            relaxed = relax(q, lambda free: self._combine(free, counts))
             run = relaxed if relaxed is not None else q
         loose = run is not q
         if self.proximity > 0 and loose:
@@ -283,7 +285,9 @@ class Engine:
         depth = None if per_doc > 0 or limit is None else max(limit, 5)
         results = self._run(run, depth)
         if strict and results.is_empty():
-            relaxed = relax(q)  # the core issue's fallback: OR only when AND finds nothing
+            # The core issue's fallback: OR only when AND finds nothing.
+            counts = self._word_counts(text)
+            relaxed = relax(q, lambda free: wq.Or([_weighted_by_count(p, counts) for p in free]))
             if relaxed is not None:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
@@ -325,10 +329,21 @@ class Engine:
         stored = self.searcher.stored_fields
         return sum(1 for d in ids if stored(d).get("file_key", "") == file_key)
 
-    def _combine(self, free: list[wq.Query]) -> wq.Query:
+    def _word_counts(self, text: str) -> Counter[str]:
+        """How often each (stemmed) word occurs in the query.
+
+        Whoosh's parser keeps one copy of a repeated word; BM25 (as Lucene and every
+        reference run score it) counts a word asked three times three times, and
+        sentence-long requests repeat their key words ("associative stores,
+        associative memory")."""
+        return Counter(t.text for w in plain_words(text) for t in self.analyzer(w, mode="query"))
+
+    def _combine(self, free: list[wq.Query], counts: Counter[str] | None = None) -> wq.Query:
         if self.drop_function_words and len(free) > KEYWORDS:
             kept = [part for part in free if not self._is_function_word(part)]
             free = kept or free
+        if counts:
+            free = [_weighted_by_count(part, counts) for part in free]
         prose = self.strategy == ADAPTIVE and len(free) > KEYWORDS
         if self.strategy == PLAIN or prose:
             # BM25 alone. Whoosh's array union (postings preloaded and summed per
@@ -569,6 +584,13 @@ class Engine:
 
 
 ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word (for the harness)
+
+
+def _weighted_by_count(part: wq.Query, counts: Counter[str]) -> wq.Query:
+    """`part` boosted by how many times its word was asked (1: unchanged)."""
+    stems = {leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)}
+    n = max((counts.get(stem, 0) for stem in stems), default=0)
+    return part.with_boost(part.boost * n) if n > 1 else part
 
 
 def _label(part: wq.Query, surface: dict[str, str]) -> str:

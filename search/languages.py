@@ -14,7 +14,7 @@ from whoosh.qparser import syntax
 from whoosh.qparser.plugins import Plugin
 
 from index.languages import analysis_language
-from index.schema import LANGUAGE_FIELD_WEIGHTS, field_for, language_variants
+from index.schema import LANGUAGE_FIELDS, field_for, language_variants
 
 
 class LanguageFieldsPlugin(Plugin):
@@ -30,14 +30,24 @@ class LanguageFieldsPlugin(Plugin):
         for i, node in enumerate(group):
             if isinstance(node, syntax.GroupNode):
                 group[i] = self.expand(parser, node)
-            elif node.has_fieldname and node.fieldname in LANGUAGE_FIELD_WEIGHTS:
+            elif node.has_fieldname and node.fieldname in LANGUAGE_FIELDS:
                 copies = []
                 for name in language_variants(node.fieldname):
                     twin = copy.copy(node)
                     twin.set_fieldname(name, override=True)
                     copies.append(twin)
-                group[i] = syntax.OrGroup(copies)
+                wrap = BodyOnlyGroup if node.fieldname == "text" else syntax.OrGroup
+                group[i] = wrap(copies)
         return group
+
+
+class BodyOnlyGroup(syntax.OrGroup):
+    """`text:` looks at the paragraph's own words only (see search.body_only)."""
+
+    def query(self, parser):
+        from search.body_only import BodyOnly
+
+        return BodyOnly(super().query(parser))
 
 
 def text_field(lang: str, base: str = "text") -> str:
