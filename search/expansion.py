@@ -181,7 +181,12 @@ def _fuzzy_words(q: wq.FuzzyTerm, reader, spent: Budget | None) -> list[str]:
     from rapidfuzz.distance import OSA
 
     text = q.text if isinstance(q.text, str) else q.text.decode("utf-8")
-    candidates = _prefixed(field_words(reader, q.fieldname, spent), text[: q.prefixlength])
+    prefix = text[: q.prefixlength]
+    if prefix and _WORDS.get(reader, {}).get(q.fieldname) is None:
+        # Not read yet: the words with the prefix, by Whoosh's own seek to it.
+        candidates = _with_prefix(reader, q.fieldname, prefix, spent)
+    else:
+        candidates = _prefixed(field_words(reader, q.fieldname, spent), prefix)
     out: list[str] = []
     chunk = 16 * _CHECK_EVERY
     for start in range(0, len(candidates), chunk):
@@ -212,8 +217,14 @@ def _prefix_words(q: wq.Prefix, reader, spent: Budget | None) -> list[str]:
     if cached is not None:
         return _prefixed(cached, q.text)
     # Not read yet: Whoosh's own seek to the prefix is cheaper than reading every word.
+    return _with_prefix(reader, q.fieldname, q.text, spent)
+
+
+def _with_prefix(reader, fieldname: str, prefix: str, spent: Budget | None) -> list[str]:
     out: list[str] = []
-    for n, btext in enumerate(reader.expand_prefix(q.fieldname, q.text), 1):
+    if fieldname not in reader.schema:
+        return out
+    for n, btext in enumerate(reader.expand_prefix(fieldname, prefix), 1):
         out.append(btext.decode("utf-8"))
         if not n % _CHECK_EVERY and spent is not None and spent.expired():
             spent.cut = True
