@@ -355,17 +355,18 @@ def _gather(part: wq.Query, reader, offset: int, ids: array, spent: Budget | Non
     """Add the paragraphs of one tier's terms to `ids`; False once past the deadline."""
     fieldname = part.field()
     if isinstance(part, wq.Term):
+        if (fieldname, part.text) not in reader:
+            return True
         btexts = [part.text]
     elif isinstance(part, wq.TermRange):
-        btexts = part._btexts(reader)
+        btexts = part._btexts(reader)  # only words the segment has
     else:  # nothing in range (Whoosh's NullQuery)
         return True
     for btext in btexts:
         if spent is not None and spent.expired():
             spent.cut = True
             return False
-        if (fieldname, btext) in reader:
-            block_ids(reader.postings(fieldname, btext), ids, offset)
+        block_ids(reader.postings(fieldname, btext), ids, offset)
     return True
 
 
