@@ -660,8 +660,9 @@ class _Deadline(WrappingCollector):
     scorer's max_quality bounds). With our BM25 those bounds are not safe: on BBC +
     Reuters `oil prices` lost its 3rd and 4th best paragraphs, and the count missed
     every paragraph it skipped (2,312 of 5,235 for `oil`). Collecting without the
-    pruning was no slower on the benchmark set (faster for phrases and AND queries,
-    where pruning rarely skips anything but costs its bookkeeping).
+    pruning cost about the same on the benchmark set: faster for phrases and AND
+    queries (where pruning skips little but costs its bookkeeping), a little slower
+    for one common word.
     Checks the clock every 64 matches, so it costs nothing measurable per search.
     """
 
