@@ -3,6 +3,7 @@
     python bench/run.py index --size M --repeat 3     # wall, paragraphs/s, peak RSS, size
     python bench/run.py query --size M --rounds 20    # warm p50/p95 with highlighting
     python bench/run.py cold  --size M --repeat 15    # `search QUERY` as a whole process
+    python bench/run.py cold  --size L --baseline-size S   # ours at L and S, baselines at S
     python bench/run.py guard --size M                # the slow query kinds and their guard
     python bench/run.py all   --size S                # all four
     python bench/run.py all --quick                   # tiny corpus, one round (the test suite)
@@ -248,8 +249,9 @@ def cmd_index(args) -> dict:
         ours, raw = rows.get(f"ours p{p}"), rows.get(f"raw p{p}")
         if ours and raw:
             ratios[f"p{p}"] = ours["paragraphs_per_s"] / raw["paragraphs_per_s"]
-    best_ours = max(rows[f"ours p{p}"]["paragraphs_per_s"] for p in args.procs)
-    if "raw p2" in rows:
+    ours_rows = [row for name, row in rows.items() if name.startswith("ours ")]
+    if ours_rows and "raw p2" in rows:
+        best_ours = max(row["paragraphs_per_s"] for row in ours_rows)
         ratios["best ours / raw p2"] = best_ours / rows["raw p2"]["paragraphs_per_s"]
     for k, v in ratios.items():
         print(f"speed ratio ours/raw {k}: {v:.2f}x")
@@ -315,17 +317,31 @@ def cmd_query(args) -> dict:
 
 
 def cmd_cold(args) -> dict:
-    ours_dir = ensure_built(args.size, "ours", args.index_procs)
-    raw_dir = ensure_built(args.size, "raw", args.index_procs)
-    fts_dir = ensure_built(args.size, "fts5", 1)
+    """With --baseline-size (e.g. `--size L --baseline-size S`) ours runs on both
+    corpora and the baselines on the smaller one only: O(query) vs O(index)."""
+    base = args.baseline_size or args.size
     q = args.query
     cwd = CACHE  # not the checkout: the installed command, as a person runs it
-    cmds = {
-        "python -c pass": [PY, "-c", "pass"],
-        "ours": [PY, "-m", "search", q, "--index", str(ours_dir)],
-        "raw": [PY, str(HERE / "oneshot_raw.py"), str(raw_dir), q],
-        "fts5": [PY, str(HERE / "oneshot_fts.py"), str(fts_dir), q],
-    }
+    cmds = {"python -c pass": [PY, "-c", "pass"]}
+    sizes = [args.size] if base == args.size else [base, args.size]
+    for size in sizes:
+        ours_dir = ensure_built(size, "ours", args.index_procs)
+        name = "ours" if len(sizes) == 1 else f"ours {size}"
+        cmds[name] = [PY, "-m", "search", q, "--index", str(ours_dir)]
+    raw_dir = ensure_built(base, "raw", args.index_procs)
+    fts_dir = ensure_built(base, "fts5", 1)
+    cmds[f"raw{'' if len(sizes) == 1 else ' ' + base}"] = [
+        PY,
+        str(HERE / "oneshot_raw.py"),
+        str(raw_dir),
+        q,
+    ]
+    cmds[f"fts5{'' if len(sizes) == 1 else ' ' + base}"] = [
+        PY,
+        str(HERE / "oneshot_fts.py"),
+        str(fts_dir),
+        q,
+    ]
     walls: dict[str, list[float]] = {k: [] for k in cmds}
     rss: dict[str, list[float]] = {k: [] for k in cmds}
     for name, cmd in cmds.items():  # warm the page cache
@@ -341,16 +357,25 @@ def cmd_cold(args) -> dict:
                     raise
             walls[name].append(w * 1000)
             rss[name].append(m)
-    print(
-        f"\ncold one-shot `search {q}` on {args.size}, {args.repeat} runs (median ms, max RSS MB)"
-    )
+    label = args.size if len(sizes) == 1 else f"{args.size} (baselines on {base})"
+    print(f"\ncold one-shot `search {q}` on {label}, {args.repeat} runs (median ms, max RSS MB)")
     rows = {}
     for name in cmds:
         rows[name] = {"ms": median(walls[name]), "rss_mb": max(rss[name])}
         print(f"{name:<16} {rows[name]['ms']:8.1f} ms {rows[name]['rss_mb']:8.1f} MB")
-    ratio = rows["ours"]["ms"] / rows["raw"]["ms"]
-    print(f"ratio ours/raw: {ratio:.2f}x")
-    return {"rows": rows, "ratio": ratio}
+    if len(sizes) == 1:
+        ratio = rows["ours"]["ms"] / rows["raw"]["ms"]
+        print(f"ratio ours/raw: {ratio:.2f}x")
+        return {"rows": rows, "ratio": ratio}
+    ours_base, ours_big = rows[f"ours {base}"], rows[f"ours {args.size}"]
+    ratios = {
+        f"ours/raw on {base}": ours_base["ms"] / rows[f"raw {base}"]["ms"],
+        f"ours {args.size}/ours {base}": ours_big["ms"] / ours_base["ms"],
+        f"ours {args.size}/raw {base}": ours_big["ms"] / rows[f"raw {base}"]["ms"],
+    }
+    for name, value in ratios.items():
+        print(f"ratio {name}: {value:.2f}x")
+    return {"rows": rows, "ratios": ratios}
 
 
 RAW_CAP_SECONDS = 30.0
@@ -434,6 +459,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variants", help="index: engine:procs list, e.g. ours:1,ours:2,raw:2,fts5:1")
     p.add_argument("--index-procs", type=int, default=2, help="which built index to query")
     p.add_argument("--query", default="ceasefire", help="the cold one-shot query")
+    p.add_argument(
+        "--baseline-size",
+        choices=SIZES,
+        help="cold: also run ours on this corpus, and the baselines only on it (e.g. S)",
+    )
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = p.parse_args(argv)
     args.procs = [int(x) for x in args.procs.split(",")]

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, WrappingCollector
+from whoosh.matching import WrappingMatcher
 
 from index.schema import SEARCH_FIELDS
 from index.storage import open_index
+from search import expansion
 from search.highlight import Span, match_spans
 from search.languages import text_field
 from search.query import (
@@ -170,7 +172,9 @@ class Engine:
 
     # querying
     def parse(self, text: str) -> ParsedQuery:
-        return parse(text, self.schema)
+        parsed = parse(text, self.schema)
+        parsed.query = expansion.speed_up(parsed.query, self.schema)
+        return parsed
 
     def search(
         self,
@@ -197,9 +201,12 @@ class Engine:
         ranked over partial matches (they would starve under AND).
         """
         started = time.perf_counter()
-        self._timed_out, self._deadline = False, None
-        ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
-        hits = self._hits(ranked, explain)
+        self._timed_out = False
+        self._deadline = started + self.time_limit if self.time_limit else None
+        # One budget for the whole search: every expansion is done once, within the limit.
+        with expansion.budget(self._deadline) as spent:
+            ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
+            hits = self._hits(ranked, explain)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
         mode = ALL_WORDS if (complete or not hits) else ANY_WORD
@@ -216,11 +223,20 @@ class Engine:
                 f"the search took over {self.time_limit:g} s and was stopped; "
                 "these results are partial (try fewer wildcards or fuzzy terms)"
             )
+        for pattern, count in spent.capped.items():
+            notices.append(
+                f"{pattern} matches {count:,} words; searched the "
+                f"{expansion.MAX_EXPANSIONS:,} most common (results are partial)"
+            )
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
         if suggest and few and (limit is None or complete < limit):
-            suggestion = self.did_you_mean(text)
+            # Its own time limit: the respelling looks up words like a fuzzy term does.
+            deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            with expansion.budget(deadline):
+                suggestion = self.did_you_mean(text)
+            self._deadline = None  # a later direct count gets a budget of its own
         return SearchResult(
             query=text,
             hits=hits,
@@ -230,7 +246,7 @@ class Engine:
             notices=notices,
             suggestion=suggestion,
             expanded_with=ranked.expanded_with,
-            partial=self._timed_out,
+            partial=self._timed_out or spent.partial,
         )
 
     def rank(
@@ -376,31 +392,34 @@ class Engine:
     def _run(self, q: wq.Query, limit: int | None):
         """Search within what is left of `time_limit`; past it, keep what was collected.
 
-        Counts (`len()` of the results) are exact for limit=None and limits from 5 up;
-        Whoosh-Reloaded 2.7.5 under-counts an OR over fields with limit 1 or 2
-        (3,234 instead of 4,151 paragraphs for `said` on BBC), so counting callers
-        pass None.
+        Counts (`len()` of the results) are exact at any limit (see `_Deadline`).
 
         The collection loop checks the clock itself (from any thread, without the
-        timer thread Whoosh's TimeLimitCollector starts per search). In the main
-        thread an interval timer also interrupts term expansion (leading wildcards,
-        fuzzy terms), which happens before any document is collected.
+        timer thread Whoosh's TimeLimitCollector starts per search), and so do the
+        expansions of wildcards, fuzzy terms and ranges (search.expansion). In the
+        main thread an interval timer also interrupts whatever else runs long.
         The budget covers both runs of a search (the AND query and its OR fallback).
         """
-        # optimize=False makes the collector count every match, so `total` is exact.
+        # optimize=False, and _Deadline keeps Whoosh from pruning: every match is
+        # collected and counted, and the top N is exact.
         collector = self.searcher.collector(limit=limit, optimize=False)
         if not self.time_limit:
-            self.searcher.search_with_collector(q, collector)
+            with expansion.budget(None):
+                self.searcher.search_with_collector(q, _Deadline(collector, None))
             return collector.results()
         now = time.perf_counter()
         if self._deadline is None:  # the first run of this search (search() resets it)
             self._deadline = now + self.time_limit
         budget = max(0.001, self._deadline - now)
-        try:
-            with _interrupt_after(budget, TimeLimit):
-                self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
-        except TimeLimit:
-            self._timed_out = True
+        # Expansions (wildcards, fuzzy terms, ranges) check the deadline themselves.
+        with expansion.budget(self._deadline) as spent:
+            try:
+                with _interrupt_after(budget, TimeLimit):
+                    self.searcher.search_with_collector(q, _Deadline(collector, self._deadline))
+            except TimeLimit:
+                self._timed_out = True
+            if spent.cut:
+                self._timed_out = True
         return collector.results()
 
     def query_parts(self, text: str, q: wq.Query) -> list[tuple[str, wq.Query]]:
@@ -493,7 +512,13 @@ class Engine:
             t for row in ranked.rows for t in (row[2].get("text", ""), row[2].get("title", ""))
         ]
         terms, phrase_list = self.highlight_terms(ranked.base, texts)
-        all_shares = self.shares_for([row[0] for row in ranked.rows], ranked.parts)
+        # The words' shares name what a partial match misses and fill --explain; a
+        # wildcard's share means scoring every word it expands to again: only on demand.
+        docnums = [row[0] for row in ranked.rows]
+        if ranked.relaxed or explain:
+            all_shares = self.shares_for(docnums, ranked.parts)
+        else:
+            all_shares = {d: [] for d in docnums}
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)
@@ -646,23 +671,52 @@ def _interrupt_after(seconds: float, exc: type[BaseException]) -> Iterator[None]
 
 
 class _Deadline(WrappingCollector):
-    """Wraps a collector; raises TimeLimit once `deadline` (perf_counter) has passed.
+    """Wraps a collector: every match is looked at, and TimeLimit is raised once
+    `deadline` (perf_counter; None: never) has passed.
 
+    Whoosh's top-N collector prunes the query as it goes (UnionMatcher.replace drops
+    a part once its best possible score cannot reach the N-th hit, judging by the
+    scorer's max_quality bounds). With our BM25 those bounds are not safe: on BBC +
+    Reuters `oil prices` lost its 3rd and 4th best paragraphs, and the count missed
+    every paragraph it skipped (2,312 of 5,235 for `oil`). Collecting without the
+    pruning cost about the same on the benchmark set: faster for phrases and AND
+    queries (where pruning skips little but costs its bookkeeping), a little slower
+    for one common word.
     Checks the clock every 64 matches, so it costs nothing measurable per search.
     """
 
-    def __init__(self, child, deadline: float):
+    def __init__(self, child, deadline: float | None):
         super().__init__(child)
         self.deadline = deadline
 
+    def set_subsearcher(self, subsearcher, offset) -> None:
+        self.child.set_subsearcher(subsearcher, offset)
+        self.child.matcher = _Unpruned(self.child.matcher)
+        self.subsearcher, self.matcher, self.offset = subsearcher, self.child.matcher, offset
+
     def collect_matches(self) -> None:
         child, deadline, clock = self.child, self.deadline, time.perf_counter
+        if deadline is None:
+            for sub_docnum in child.matches():
+                child.collect(sub_docnum)
+            return
         if clock() > deadline:
             raise TimeLimit
         for n, sub_docnum in enumerate(child.matches(), 1):
             child.collect(sub_docnum)
             if not n & 63 and clock() > deadline:
                 raise TimeLimit
+
+
+class _Unpruned(WrappingMatcher):
+    """A matcher the collector may simplify (drop exhausted parts) but not prune."""
+
+    def replace(self, minquality=0):
+        simpler = self.child.replace(0)
+        return self if simpler is self.child else _Unpruned(simpler)
+
+    def supports_block_quality(self) -> bool:
+        return False
 
 
 def _words(texts: Iterable[str], analyzer) -> set[str]:

@@ -54,7 +54,11 @@ def respell(engine: Engine, word: str) -> str | None:
     if df > RARE:
         return None
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
-    found = reader.terms_within(FIELD, stem, MAX_DISTANCE, prefix=1)
+    # The word list kept per segment, matched in C (Whoosh's own terms_within walks
+    # every word in Python when the index has several segments).
+    from search.expansion import FuzzyTerm
+
+    found = FuzzyTerm(FIELD, stem, maxdist=MAX_DISTANCE, prefixlength=1)._btexts(reader)
     floor = df * RATIO if df else 1
     scored = []
     for candidate in found:

@@ -1,0 +1,251 @@
+"""Wildcards, fuzzy terms and ranges expand to what Whoosh's own rules give, once per
+search, and stop at the deadline or the cap in any thread (the TUI's workers)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from index.documents import Document, Paragraph
+from index.indexer import index_paths
+from index.storage import ParagraphWriter, create_index, open_index
+from search import expansion
+from search.engine import Engine
+from tests.test_parallel import WORDS, make_folder
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    """Two commits, so two segments: expansions run per segment and over both."""
+    out = tmp_path_factory.mktemp("ix")
+    first = make_folder(tmp_path_factory.mktemp("a"), files=20, paragraphs=6, seed=3)
+    second = make_folder(tmp_path_factory.mktemp("b"), files=20, paragraphs=6, seed=4)
+    index_paths([first], out)
+    index_paths([second], out)
+    return out
+
+
+def in_thread(fn):
+    """Run `fn` in a worker thread (where no signal can interrupt it); its result."""
+    out = {}
+
+    def run() -> None:
+        out["value"] = fn()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    return out["value"]
+
+
+def fuzzy_reference(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> set[bytes]:
+    """Whoosh's documented rule (IndexReader.terms_within): Damerau-Levenshtein."""
+    found = set()
+    for btext in reader.lexicon(fieldname):
+        word = btext.decode()
+        if word[:prefix] == text[:prefix] and damerau_levenshtein(word, text) <= maxdist:
+            found.add(btext)
+    return found
+
+
+def test_the_index_has_several_segments(index_dir):
+    with Engine(index_dir) as engine:
+        assert len(engine.searcher.reader().leaf_readers()) >= 2
+
+
+@pytest.mark.parametrize(
+    "text,maxdist,prefix",
+    [("wheat", 1, 0), ("whaet", 1, 0), ("harvset", 2, 0), ("markt", 2, 1), ("ol", 1, 0)],
+)
+def test_fuzzy_terms_expand_as_whoosh_defines_them(index_dir, text, maxdist, prefix):
+    with Engine(index_dir) as engine:
+        reader = engine.searcher.reader()
+        ours = expansion.FuzzyTerm("text", text, maxdist=maxdist, prefixlength=prefix)
+        expected = fuzzy_reference(reader, "text", text, maxdist, prefix)
+        assert set(ours._btexts(reader)) == expected
+        assert expected or text == "ol"  # the cases are not vacuous
+        for leaf, _ in reader.leaf_readers():  # and segment by segment
+            assert set(ours._btexts(leaf)) == fuzzy_reference(leaf, "text", text, maxdist, prefix)
+
+
+def test_a_swap_of_two_letters_is_one_edit(index_dir):
+    with Engine(index_dir) as engine:
+        result = engine.search("whaet~1")  # wheat, with two letters swapped
+        assert result.total == engine.search("wheat").total > 0
+        assert not result.partial
+
+
+@pytest.mark.parametrize(
+    "kind,text",
+    [
+        (wq.Prefix, "wh"),
+        (wq.Prefix, "o"),
+        (wq.Wildcard, "*ea*"),
+        (wq.Wildcard, "w?eat"),
+        (wq.Wildcard, "h*t"),
+        (wq.Regex, "^c.*n$"),
+    ],
+)
+def test_patterns_expand_like_whoosh(index_dir, kind, text):
+    ours_kind = {wq.Prefix: expansion.Prefix, wq.Wildcard: expansion.Wildcard}.get(
+        kind, expansion.Regex
+    )
+    with Engine(index_dir) as engine:
+        reader = engine.searcher.reader()
+        expected = set(kind("text", text)._btexts(reader))
+        assert expected
+        assert set(ours_kind("text", text)._btexts(reader)) == expected
+        # a second time from the kept word lists
+        assert set(ours_kind("text", text)._btexts(reader)) == expected
+
+
+def test_searches_give_the_same_paragraphs_as_whoosh_alone(index_dir):
+    with Engine(index_dir) as engine:
+        for text in ("wh*", "*ea*", "harvset~2", "wheat~1 OR corn*", "w?eat ol*"):
+            q = engine.parse(text).query
+            assert any(isinstance(leaf, expansion._Timed) for leaf in q.leaves())
+            stock = q.accept(_unswap)
+            assert not any(isinstance(leaf, expansion._Timed) for leaf in stock.leaves())
+            with expansion.budget(None):
+                ours = set(engine.searcher.docs_for_query(q))
+            assert ours == set(engine.searcher.docs_for_query(stock)), text
+
+
+def _unswap(node):
+    for stock in (wq.FuzzyTerm, wq.Prefix, wq.Wildcard, wq.Regex, wq.NumericRange):
+        if isinstance(node, stock) and type(node) is not stock:
+            twin = stock.__new__(stock)
+            twin.__dict__.update(node.__dict__)
+            return twin
+    return node
+
+
+def test_date_ranges_match_whoosh_over_several_segments(tmp_path):
+    rng = random.Random(9)
+    index_dir = tmp_path / "index"
+    create_index(index_dir)
+    dates = {}
+    for batch in range(3):  # three commits, three segments
+        writer = ParagraphWriter(open_index(index_dir), index_dir)
+        for n in range(40):
+            key = f"d{batch}-{n}"
+            dates[key] = datetime(1987, 1, 1) + timedelta(seconds=rng.randrange(86400 * 400))
+            paragraphs = [Paragraph(1, f"A {rng.choice(WORDS)} dispatch from the harbour.")]
+            doc = Document(key, f"Dispatch {key}", paragraphs)
+            doc.date = dates[key]
+            writer.add_document(doc, f"r/{key}", "r", f"{key}.txt")
+        writer.commit()
+    with Engine(index_dir) as engine:
+        assert len(engine.searcher.reader().leaf_readers()) >= 2
+        for _ in range(15):
+            a, b = sorted(rng.sample(sorted(dates.values()), 2))
+            text = f"date:[{a:%Y-%m-%d} TO {b:%Y-%m-%d}]"
+            q = engine.parse(text).query
+            assert isinstance(q, expansion.NumericRange)
+            with expansion.budget(None):
+                ours = sorted(engine.searcher.docs_for_query(q))
+            assert ours == sorted(engine.searcher.docs_for_query(_unswap(q))), text
+            got = {h.doc_id for h in engine.search(f"harbour {text}", limit=None).hits}
+            lo, hi = a.replace(hour=0, minute=0, second=0), b.replace(hour=23, minute=59)
+            assert got == {k for k, v in dates.items() if lo <= v <= hi.replace(second=59)}
+
+
+def test_expansion_past_the_deadline_stops_in_a_worker_thread(index_dir):
+    """The TUI searches from threads: no signal can stop a long expansion there."""
+
+    def search():
+        with Engine(index_dir) as engine:
+            engine.time_limit = 1e-9  # already past when the words are read
+            return engine.search("harvset~2 OR *ea*")
+
+    result = in_thread(search)
+    assert result.partial
+    assert any("partial" in n for n in result.notices)
+    # Nothing truncated was kept: the same search without a limit is complete.
+    with Engine(index_dir) as engine:
+        engine.time_limit = None
+        full = engine.search("harvset~2 OR *ea*")
+    assert not full.partial and full.total > result.total
+
+
+def test_a_budget_past_its_deadline_expands_nothing_and_says_so(index_dir):
+    def expand():
+        with Engine(index_dir) as engine:
+            reader = engine.searcher.reader()
+            with expansion.budget(0.0) as spent:  # a deadline long gone
+                words = expansion.Wildcard("text", "*e*")._btexts(reader)
+            return words, spent.cut
+
+    words, cut = in_thread(expand)
+    assert cut and words == []
+
+
+def test_a_pattern_with_too_many_words_keeps_the_most_common(index_dir, monkeypatch):
+    monkeypatch.setattr(expansion, "MAX_EXPANSIONS", 3)
+
+    def run():
+        with Engine(index_dir) as engine:
+            reader = engine.searcher.reader()
+            leaves = [leaf for leaf, _ in reader.leaf_readers()]
+            with expansion.budget(None) as spent:
+                words = expansion.Wildcard("text", "*e*")._btexts(reader)
+            every = set(wq.Wildcard("text", "*e*")._btexts(reader))
+            result = engine.search("*e*")
+            common = max(every, key=lambda w: reader.doc_frequency("text", w))
+            return words, every, spent.capped, result, len(leaves), common
+
+    words, every, capped, result, segments, common = in_thread(run)
+    assert len(every) > 3
+    assert 0 < len(words) <= 3 * segments  # at most the cap per segment
+    assert common in words
+    assert capped == {"*e*": max(capped.values())} and capped["*e*"] > 3
+    assert result.partial
+    assert any("most common" in n for n in result.notices)
+
+
+def test_expansions_are_done_once_per_search(index_dir, monkeypatch):
+    calls = []
+    original = expansion._fuzzy_words
+
+    def counting(q, reader, spent):
+        calls.append((id(reader), q.fieldname))
+        return original(q, reader, spent)
+
+    monkeypatch.setattr(expansion, "_fuzzy_words", counting)
+    with Engine(index_dir) as engine:
+        engine.search("harvset~2", explain=True)  # ranking, estimates, explain, highlight
+    assert calls and len(calls) == len(set(calls))
+
+
+def test_totals_and_top_ten_are_exact_when_the_top_ten_is_full(tmp_path):
+    """Once its top ten is full, Whoosh's collector prunes the parts of the query
+    it judges unable to reach it (here: the title), so it did not count those
+    paragraphs. Over 5,000 paragraphs, where Whoosh switches to that matcher."""
+    index_dir = tmp_path / "index"
+    create_index(index_dir)
+    writer = ParagraphWriter(open_index(index_dir), index_dir)
+    rng = random.Random(2)
+    for n in range(640):
+        paragraphs = [
+            Paragraph(i, " ".join(rng.choice(WORDS) for _ in range(5)) + ".") for i in range(1, 9)
+        ]
+        if n % 3 == 0:  # a strong paragraph: the word three times in a short text
+            paragraphs.insert(0, Paragraph(0, "Oil, oil and more oil."))
+        writer.add_document(Document(f"d{n}", f"Oil report {n}", paragraphs), f"r/{n}", "r", f"{n}")
+    writer.commit()
+    with Engine(index_dir) as engine:
+        everything = engine.search("oil", limit=None).total
+        assert everything == 640 * 8 + 214  # every paragraph: the title says oil
+        for limit in (1, 2, 5, 10, 20):
+            assert engine.search("oil", limit=limit).total == everything
+        for text in ("oil wheat", "oil -wheat", "oil OR wheat", "wheat oil*", "oil corn wheat"):
+            top = engine.search(text, limit=10)
+            assert top.total == engine.count_all_words(text), text
+            # and the ten shown are the ten best of the complete ranking
+            every = engine.search(text, limit=None, suggest=False)
+            assert [h.docnum for h in top.hits] == [h.docnum for h in every.hits[:10]], text
