@@ -17,9 +17,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.folded_text import sections
 from index.formats.records import read_jsonl
-from index.schema import CONTEXT_WEIGHTS, SEARCH_FIELDS
+from index.schema import CONTEXT_WEIGHTS, SEARCH_FIELDS, folded_text
 
 
 def paragraphs(files: list[Path]) -> Iterator[dict]:
@@ -39,18 +38,10 @@ def paragraphs(files: list[Path]) -> Iterator[dict]:
                 common["date"] = doc.date
             title = doc.title if doc.has_real_title else ""
             for p in doc.paragraphs:
-                # The same folded text field as our writer (index.folded_text).
-                folded = sections(
-                    p.text,
-                    title if title.strip() != p.text.strip() else "",
-                    p.heading,
-                    title_weight=CONTEXT_WEIGHTS["title"],
-                    heading_weight=CONTEXT_WEIGHTS["heading"],
-                )
                 yield dict(
                     common,
                     paragraph=p.number,
-                    text=folded,
+                    text=folded_text(p.text, title, p.heading),  # as our writer indexes it
                     _stored_text=p.text,
                     heading=p.heading,
                 )

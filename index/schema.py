@@ -14,7 +14,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import ANALYZERS, keyword_analyzer
-from index.folded_text import FoldedText
+from index.folded_text import FoldedText, Sections, sections
 from index.languages import ANALYZED, ENGLISH
 
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
@@ -30,6 +30,19 @@ LANGUAGE_FIELDS = ("text", "title", "heading")
 # paragraph's own text: a heading that says the word must not outrank a paragraph
 # that says it. Chosen on SciFact's train queries (bench/RESULTS.md).
 CONTEXT_WEIGHTS: dict[str, float] = {"title": 1.0, "heading": 0.25}
+
+
+def folded_text(text: str, title: str = "", heading: str = "") -> Sections:
+    """What a paragraph's text field indexes: its words, then its title and heading at
+    CONTEXT_WEIGHTS. A title that is the paragraph itself (a document with no body)
+    is not counted twice."""
+    return sections(
+        text,
+        title if title.strip() != text.strip() else "",
+        heading,
+        title_weight=CONTEXT_WEIGHTS["title"],
+        heading_weight=CONTEXT_WEIGHTS["heading"],
+    )
 
 
 def field_for(base: str, lang: str) -> str:

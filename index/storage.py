@@ -22,11 +22,10 @@ from index.errors import (
     IndexWriteFailed,
     SearchToolError,
 )
-from index.folded_text import sections
 from index.languages import ENGLISH, analysis_language
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
-from index.schema import CONTEXT_WEIGHTS, SCHEMA_VERSION, build_schema, field_for
+from index.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a
@@ -459,20 +458,11 @@ class ParagraphWriter:
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
-            # The text field also holds the title and heading (index.folded_text),
-            # unless the paragraph is the title itself (a document with no body).
-            context = title if title.strip() != p.text.strip() else ""
-            folded = sections(
-                p.text,
-                context,
-                p.heading,
-                title_weight=CONTEXT_WEIGHTS["title"],
-                heading_weight=CONTEXT_WEIGHTS["heading"],
-            )
+            # The text field also holds the title and heading (index.folded_text).
             fields = dict(
                 common,
                 paragraph=p.number,
-                **_localised("text", p.text, lang, indexed=folded),
+                **_localised("text", p.text, lang, indexed=folded_text(p.text, title, p.heading)),
                 **_localised("heading", p.heading, lang),
             )
             if p.page is not None:

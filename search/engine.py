@@ -596,12 +596,9 @@ def _counted(free: list[wq.Query], counts: Counter[str]) -> list[wq.Query]:
     out: list[wq.Query] = []
     seen: set[str] = set()
     for part in free:
-        stems = {leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)}
-        english = {
-            leaf.text
-            for leaf in part.leaves()
-            if isinstance(leaf, wq.Term) and leaf.field() == "text"
-        }
+        terms = [leaf for leaf in part.leaves() if isinstance(leaf, wq.Term)]
+        stems = {leaf.text for leaf in terms}
+        english = {leaf.text for leaf in terms if leaf.field() == "text"}
         if len(english) == 1:
             (stem,) = english
             if stem in seen:
