@@ -225,14 +225,14 @@ def make_engine(index_dir: Path, args):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from search.scoring import ADAPTIVE, K1, STRATEGIES, B
+    from search.scoring import ALL_FIRST, K1, STRATEGIES, B
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("collections", nargs="*", help=f"default: all of {', '.join(COLLECTIONS)}")
     p.add_argument("--quick", action="store_true", help=f"only {QUICK}")
     p.add_argument("--split", default="test", help="SciFact query split (test or train)")
     p.add_argument("--baseline", action="store_true", help="Whoosh BM25F + AND-then-OR")
-    p.add_argument("--strategy", default=ADAPTIVE, choices=(*STRATEGIES, "all-only"))
+    p.add_argument("--strategy", default=ALL_FIRST, choices=(*STRATEGIES, "all-only"))
     p.add_argument("--k1", type=float, default=K1)
     p.add_argument("--b", type=float, default=B)
     p.add_argument("--delta", type=float, default=0.0, help="BM25+ lower bound (0: plain BM25)")

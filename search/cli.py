@@ -73,8 +73,8 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fill",
         action="store_true",
-        help="after the paragraphs with every word, fill up to the limit with paragraphs "
-        "that have some of them (the default for sentence-long queries)",
+        help="two-word queries too: after the paragraphs with both words, fill up to the "
+        "limit with paragraphs that have one (the default from three words on)",
     )
     p.add_argument(
         "--expand",

@@ -34,7 +34,17 @@ from search.query import (
     positive,
     relax,
 )
-from search.scoring import ADAPTIVE, KEYWORDS, PLAIN, Coverage, LuceneBM25, strip_tier
+from search.scoring import (
+    ADAPTIVE,
+    ALL_FIRST,
+    KEYWORDS,
+    PLAIN,
+    STRICT_WORDS,
+    Coverage,
+    EveryWordFirst,
+    LuceneBM25,
+    strip_tier,
+)
 from search.whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
@@ -125,7 +135,7 @@ class Ranked:
 class Engine:
     """An open index plus one reusable searcher."""
 
-    def __init__(self, index_dir: Path, *, strategy: str = ADAPTIVE, weighting=None):
+    def __init__(self, index_dir: Path, *, strategy: str = ALL_FIRST, weighting=None):
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
@@ -196,9 +206,9 @@ class Engine:
         expand: add words from the top paragraphs (pseudo-relevance feedback).
         partial: False keeps to every-word matches, falling back to any word only when
         none has them all (what `--count` and `-l` count); True fills up to `limit`
-        with partial matches; None (the default) decides by the query: keyword queries
-        (up to KEYWORDS words) keep to every-word matches, sentence-long ones are
-        ranked over partial matches (they would starve under AND).
+        with partial matches; None (the default) decides by the query: a query of up
+        to STRICT_WORDS words keeps to every-word matches, a longer one is filled
+        (under AND it would stop at the few paragraphs that happen to have them all).
         """
         started = time.perf_counter()
         self._timed_out = False
@@ -264,14 +274,25 @@ class Engine:
         q = parsed.query
         parts = self.query_parts(text, q)
         if partial is None:
-            partial = len(parts) > KEYWORDS
+            partial = len(parts) > (KEYWORDS if self.strategy == ADAPTIVE else STRICT_WORDS)
         strict = self.strategy == ALL_ONLY or not partial
-        if strict:
-            run = q
-        else:
-            counts = self._word_counts(text)
-            relaxed = relax(q, lambda free: self._combine(free, counts))
-            run = relaxed if relaxed is not None else q
+        # Collapsing walks the whole ranking, so it asks Whoosh for every match.
+        # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
+        depth = None if per_doc > 0 or limit is None else max(limit, 5)
+        counts = self._word_counts(text)
+        run, results, lift = q, None, True
+        keywords = len(parts) <= KEYWORDS and not expand and not self.proximity
+        if not strict and self.strategy == ALL_FIRST and keywords:
+            # Every-word matches come first: when a keyword query's matches fill the
+            # page, the partial ones would never be shown, and the intersection is
+            # the cheaper query (a sentence seldom has ten of them: no try there).
+            results = self._run(q, depth)
+            strict = self._fills(results, limit, per_doc)
+            if not strict:
+                lift = not results.is_empty()  # none to lift: the plain union is faster
+                results = None
+        if not strict:
+            run = relax(q, lambda free: self._combine(free, counts, lift=lift)) or q
         loose = run is not q
         if self.proximity > 0 and loose:
             run = self._with_proximity(run, parts)
@@ -280,13 +301,10 @@ class Engine:
             from search.expand import expand_query
 
             run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
-        # Collapsing walks the whole ranking, so it asks Whoosh for every match.
-        # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
-        depth = None if per_doc > 0 or limit is None else max(limit, 5)
-        results = self._run(run, depth)
+        if results is None:
+            results = self._run(run, depth)
         if strict and results.is_empty():
             # The core issue's fallback: OR only when AND finds nothing.
-            counts = self._word_counts(text)
             relaxed = relax(q, lambda free: wq.Or(_counted(free, counts)))
             if relaxed is not None:
                 run, loose = relaxed, True
@@ -297,6 +315,14 @@ class Engine:
             top = results.top_n if limit is None else results.top_n[:limit]
             rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in top]
         return Ranked(run, q, parts, rows, len(results), parsed.notices, expanded_with, loose)
+
+    def _fills(self, results, limit: int | None, per_doc: int) -> bool:
+        """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document)."""
+        if limit is None:
+            return False
+        if per_doc > 0:
+            return len(self._collapse(results, limit, per_doc, count_more=False)) >= limit
+        return len(results) >= limit
 
     def _collapse(self, results, limit: int | None, per_doc: int, count_more: bool) -> list:
         """The ranking with at most `per_doc` paragraphs of each document, each shown
@@ -338,22 +364,38 @@ class Engine:
         associative memory")."""
         return Counter(t.text for w in plain_words(text) for t in self.analyzer(w, mode="query"))
 
-    def _combine(self, free: list[wq.Query], counts: Counter[str] | None = None) -> wq.Query:
-        if self.drop_function_words and len(free) > KEYWORDS:
-            kept = [part for part in free if not self._is_function_word(part)]
-            free = kept or free
-        if counts:
-            free = _counted(free, counts)
-        prose = self.strategy == ADAPTIVE and len(free) > KEYWORDS
-        if self.strategy == PLAIN or prose:
-            # BM25 alone. Whoosh's array union (postings preloaded and summed per
-            # document) is several times faster for many words than its tree of
-            # union matchers, which it only picks for indexes under 5000 paragraphs.
+    def _combine(
+        self, free: list[wq.Query], counts: Counter[str] | None = None, *, lift: bool = True
+    ) -> wq.Query:
+        """The free words as one query that also matches paragraphs with some of them.
+
+        lift: rank the paragraphs with every word first (ALL_FIRST); False when it is
+        known that none has them all.
+        """
+        free = self._scored_words(free, counts)
+        many = len(free) > KEYWORDS
+        if self.strategy == ALL_FIRST and lift and len(free) > 1:
+            return EveryWordFirst(free)  # faster than Coverage's tree when it counts
+        if self.strategy in (PLAIN, ALL_FIRST) or (self.strategy == ADAPTIVE and many):
+            # BM25 alone. For many words Whoosh's array union (postings preloaded and
+            # summed per document) is several times faster than its tree of union
+            # matchers, which it only picks for indexes under 5000 paragraphs; for a
+            # few words on a large index the tree is faster.
             union = wq.Or(free)
-            if len(free) > 2:
+            if many:
                 union.matcher_type = wq.Or.ARRAY_MATCHER
             return union
         return Coverage(free, strategy=self.strategy)
+
+    def _scored_words(
+        self, free: list[wq.Query], counts: Counter[str] | None = None
+    ) -> list[wq.Query]:
+        """The words a relaxed query scores: without a sentence's function words, one
+        part per word, boosted by how often the query asks for it."""
+        if self.drop_function_words and len(free) > KEYWORDS:
+            kept = [part for part in free if not self._is_function_word(part)]
+            free = kept or free
+        return _counted(free, counts) if counts else free
 
     def _with_proximity(self, run: wq.Query, parts: list[tuple[str, wq.Query]]) -> wq.Query:
         """Reward paragraphs where neighbouring query words stand close together.

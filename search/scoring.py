@@ -13,10 +13,11 @@ and it peaks there. The title and heading are folded into the text field
 
 from __future__ import annotations
 
+from array import array
 from math import log
 
 from whoosh import query as wq
-from whoosh.matching import UnionMatcher, WrappingMatcher
+from whoosh.matching import ArrayUnionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
@@ -75,16 +76,27 @@ class LuceneBM25Scorer(WeightLengthScorer):
 
 
 # How paragraphs that lack some of the query's words are ranked (see `Coverage`).
+ALL_FIRST = "all-first"  # every-word matches first, then the rest by BM25 (the default)
 TIERED = "tiered"  # more of the words first, then BM25 within each count
-ALL_FIRST = "all-first"  # every-word matches first, then the rest by BM25 alone
 COORD = "coord"  # BM25 times the share of words matched (Lucene's old coord factor)
 PLAIN = "plain"  # BM25 alone
-ADAPTIVE = "adaptive"  # TIERED for keyword queries, PLAIN for sentence-long ones
-STRATEGIES = (ADAPTIVE, TIERED, ALL_FIRST, COORD, PLAIN)
+# The previous default, kept for the harness: queries of up to KEYWORDS words keep
+# to every-word matches (TIERED when filled), longer ones are ranked PLAIN.
+ADAPTIVE = "adaptive"
+STRATEGIES = (ALL_FIRST, ADAPTIVE, TIERED, COORD, PLAIN)
+# Up to this many words every word is required, and paragraphs with only some of
+# them are shown only when none has them all ("Bogdanov ceasefire" means both).
+# Longer queries are filled up to the limit with paragraphs that miss a word: a
+# query of three or more words that two paragraphs happen to match in full must
+# not stop at those two.
+STRICT_WORDS = 2
 # Up to this many words a query is keywords, each of which the person wants;
-# longer ones are prose, where BM25's idf already knows which words matter.
+# longer ones are prose, whose function words (`what`, `which`) are dropped.
 KEYWORDS = 4
 _TIER = 1e6  # larger than any BM25 sum, so a tier always outranks the one below
+_PART = 2048  # paragraphs an array union reads at a time
+_ZEROS = array("d", bytes(8 * _PART))
+_NONE = array("H", bytes(2 * _PART))
 
 
 class Coverage(wq.Or):
@@ -165,3 +177,58 @@ class CoverageMatcher(WrappingMatcher):
 def strip_tier(score: float) -> float:
     """The BM25 part of a Coverage score (what `--json` and `--explain` report)."""
     return score % _TIER if score >= _TIER else score
+
+
+class EveryWordFirst(wq.Or):
+    """OR of the query's words, BM25-ranked, with paragraphs that have every word first.
+
+    One pass: Whoosh's array union (postings read a block of paragraphs at a
+    time, scores summed in an array, several times faster for many words than
+    a tree of union matchers) also counts how many words each paragraph has,
+    and lifts those with all of them by a tier. No second walk of the postings.
+    """
+
+    def normalize(self):
+        return self  # one part per query word: the count must see each word once
+
+    def _matcher(self, subs, searcher, context):
+        ms = [sub.matcher(searcher, context) for sub in subs]
+        scored = context.weighting is not None if context else True
+        return _CountingArrayUnion(
+            ms, searcher.doc_count_all(), len(subs), boost=self.boost, scored=scored
+        )
+
+
+class _CountingArrayUnion(ArrayUnionMatcher):
+    def __init__(self, submatchers, doccount, words: int, boost=1.0, scored=True):
+        self._words = words
+        self._n = array("H", bytes(2 * _PART))
+        super().__init__(submatchers, doccount, boost=boost, scored=scored, partsize=_PART)
+
+    def _read_part(self):
+        # ArrayUnionMatcher._read_part, also counting the words on each paragraph
+        # (and clearing the arrays at C speed, not one slot at a time).
+        limit = min(self._docnum + self._partsize, self._doccount)
+        offset = self._docnum
+        a, n, words, boost = self._a, self._n, self._words, self._boost
+        a[:] = _ZEROS
+        n[:] = _NONE
+        for m in self._submatchers:
+            while m.is_active() and m.id() < limit:
+                i = m.id() - offset
+                a[i] += m.score() * boost if self._scored else 1
+                n[i] += 1
+                if n[i] == words:
+                    a[i] += _TIER
+                m.next()
+        self._offset = offset
+        self._limit = limit
+
+    def max_quality(self):
+        return float("inf")  # a tier above any BM25 bound: never prune on it
+
+    def block_quality(self):
+        return float("inf")
+
+    def supports_block_quality(self):
+        return False

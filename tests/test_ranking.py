@@ -66,8 +66,16 @@ def test_common_word_barely_counts(engine):
 
 
 def test_every_word_paragraphs_rank_first(engine):
-    hits = engine.search("apple banana cherry", limit=20, suggest=False, partial=True).hits
+    hits = engine.search("apple banana cherry", limit=20, suggest=False).hits
     assert (hits[0].doc_id, hits[0].missing) == ("three", [])
+    assert all(h.missing for h in hits[1:])  # then the rest, by BM25
+    assert [h.score for h in hits[1:]] == sorted((h.score for h in hits[1:]), reverse=True)
+    assert len(hits) > 1
+
+
+def test_tiered_strategy_ranks_more_words_first(index_dir):
+    with Engine(index_dir, strategy=TIERED) as tier:
+        hits = tier.search("apple banana cherry", limit=20, suggest=False).hits
     counts = [3 - len(h.missing) for h in hits]
     assert counts == sorted(counts, reverse=True)  # more of the words, earlier
     assert any(h.missing for h in hits)

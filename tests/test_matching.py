@@ -1,0 +1,86 @@
+"""The default matching rule: every-word matches first, then the page filled by BM25.
+
+Two words mean both (the core issue's `Bogdanov ceasefire`); a query of three or
+more words that only a few paragraphs match in full is filled up to the limit with
+paragraphs that have some of its words, ranked by BM25 (a rare word counts for
+more than two common ones), each marked with what it misses.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.indexer import index_paths
+from search.engine import ALL_WORDS, Engine
+from search.scoring import TIERED
+
+# "lantern" and "harbour" are in almost every paragraph (little idf); "quay" in two.
+RECORDS = [
+    {"id": "all", "title": "Evening", "text": "the lantern by the harbour quay"},
+    {"id": "rare", "title": "Stones", "text": "a quay of old stones"},
+    *(
+        {"id": f"common{i}", "title": f"Note {i}", "text": f"lantern and harbour, filler {i}"}
+        for i in range(20)
+    ),
+    {"id": "none", "title": "Elsewhere", "text": "nothing to see"},
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("matching")
+    docs = folder / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
+    index_paths([docs], folder / "index")
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir):
+    with Engine(index_dir) as engine:
+        yield engine
+
+
+def test_three_words_fill_the_page_after_the_every_word_match(engine):
+    result = engine.search("lantern harbour quay", limit=5, suggest=False)
+    hits = result.hits
+    assert (hits[0].doc_id, hits[0].missing) == ("all", [])
+    assert len(hits) == 5 and all(h.missing for h in hits[1:])
+    assert result.mode == ALL_WORDS
+    assert any("fewer paragraphs than asked" in n for n in result.notices)
+    assert result.total == 22  # every paragraph with any of the words
+
+
+def test_partial_matches_are_ranked_by_bm25_not_by_how_many_words(index_dir, engine):
+    hits = engine.search("lantern harbour quay", limit=5, suggest=False).hits
+    # One rare word outweighs two words found almost everywhere.
+    assert (hits[1].doc_id, hits[1].missing) == ("rare", ["lantern", "harbour"])
+    assert [h.score for h in hits[1:]] == sorted((h.score for h in hits[1:]), reverse=True)
+    with Engine(index_dir, strategy=TIERED) as tiered:
+        by_count = tiered.search("lantern harbour quay", limit=5, suggest=False).hits
+    assert by_count[1].doc_id != "rare"  # the other rule would bury it
+
+
+def test_two_words_mean_both(engine):
+    result = engine.search("lantern quay", limit=10, suggest=False)
+    assert [(h.doc_id, h.missing) for h in result.hits] == [("all", [])]
+    assert result.total == 1
+    filled = engine.search("lantern quay", limit=10, suggest=False, partial=True)
+    assert {h.doc_id for h in filled.hits} > {"all", "rare"}
+
+
+def test_every_word_matches_that_fill_the_page_come_alone(engine):
+    result = engine.search("lantern harbour filler", limit=5, suggest=False)
+    assert len(result.hits) == 5
+    assert all(not h.missing and h.doc_id.startswith("common") for h in result.hits)
+    assert result.total == 20  # the every-word matches, not every paragraph with a word
+    assert not any("some of them" in n for n in result.notices)
+
+
+def test_no_every_word_match_falls_back_to_some_words(engine):
+    result = engine.search("quay nothing stones", limit=10, suggest=False)
+    assert {h.doc_id for h in result.hits} == {"rare", "all", "none"}
+    assert result.hits[0].doc_id == "rare"  # two of the three words
+    assert any("no paragraph has all the words" in n for n in result.notices)
