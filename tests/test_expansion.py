@@ -318,6 +318,18 @@ def test_expanded_words_skip_deleted_paragraphs(tmp_path):
             assert all(ours[d] == pytest.approx(s, rel=1e-9) for d, s in stock.items())
 
 
+def test_fuzzy_words_keep_their_first_letter_unless_told(index_dir):
+    with Engine(index_dir) as engine:
+        rose = engine.search("rose").total
+        assert rose > 0
+        assert engine.search("hose~").total == 0  # `rose` differs in the first letter
+        assert engine.search("hose~/0").total == rose  # /0: any first letter
+        assert engine.search("hose~1/0").total == rose
+        assert engine.search("rsoe~").total == rose  # a swap after the first letter
+        leaf = next(iter(engine.parse("hose~2/3").query.leaves()))
+        assert (leaf.maxdist, leaf.prefixlength) == (2, 3)
+
+
 def _dated_index(index_dir, batches: int, rng: random.Random, dates: dict) -> None:
     """Paragraphs dated over 1987, one commit (segment) per batch."""
     if not index_dir.exists():
