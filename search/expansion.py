@@ -303,11 +303,12 @@ def _scored_union(searcher, fieldname: str, words, weighting, boost: float, spen
 _W3_BLOCKS = ("_read_data", "_read_ids", "_read_weights", "_next_block", "_data", "_i")
 
 
-def _add_scores(m, lengths: list | None, scores: dict[int, float]) -> None:
+def _add_scores(m, lengths: bytes | None, scores: dict[int, float]) -> None:
     """Add each posting's score to `scores[docnum]`.
 
     For a weight-and-length scorer (BM25) on Whoosh's own posting format, a block's
-    ids and weights are read whole and the field lengths come from `lengths`;
+    ids and weights are read whole and the field lengths come from `lengths` (the
+    length column's bytes, decoded as Whoosh decodes them);
     otherwise the matcher is stepped through and asked for its score.
     """
     from whoosh.scoring import WeightLengthScorer
@@ -326,7 +327,10 @@ def _add_scores(m, lengths: list | None, scores: dict[int, float]) -> None:
             scores[d] = get(d, 0.0) + m.score()
             m.next()
         return
+    from whoosh.util.numeric import byte_to_length
+
     score, dfl = scorer._score, scorer.dfl
+    table = [byte_to_length(b) if b else None for b in range(256)]  # 0: ask Whoosh
     while m.is_active():
         if m._ids is None:
             m._read_ids()
@@ -334,7 +338,7 @@ def _add_scores(m, lengths: list | None, scores: dict[int, float]) -> None:
             m._read_weights()
         i = m._i
         for d, w in zip(m._ids[i:], m._weights[i:], strict=True):
-            n = lengths[d]
+            n = table[lengths[d]]
             scores[d] = get(d, 0.0) + score(w, n if n is not None else dfl(d))
         m._next_block()
 
@@ -343,10 +347,10 @@ def _add_scores(m, lengths: list | None, scores: dict[int, float]) -> None:
 _LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _lengths(reader, fieldname: str) -> list | None:
-    """Every paragraph's length of `fieldname` in one segment (None where Whoosh's
-    own lookup has to answer), read from the length column in one go; None when
-    the column is not the byte-per-paragraph kind Whoosh's codec writes."""
+def _lengths(reader, fieldname: str) -> bytes | None:
+    """Every paragraph's encoded length of `fieldname` in one segment (a byte each),
+    read from the length column in one go; None when the column is not the
+    byte-per-paragraph kind Whoosh's codec writes."""
     per_reader = _LENGTHS.get(reader)
     if per_reader is not None and fieldname in per_reader:
         return per_reader[fieldname]
@@ -354,14 +358,11 @@ def _lengths(reader, fieldname: str) -> list | None:
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
         from whoosh.columns import NumericColumn
-        from whoosh.util.numeric import byte_to_length
 
         column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:
-            raw = column._dbfile.get(column._basepos, column._count)
-            table = [byte_to_length(b) if b else None for b in range(256)]
-            found = [table[b] for b in raw]
-            found.extend([None] * (reader.doc_count_all() - len(found)))
+            raw = bytes(column._dbfile.get(column._basepos, column._count))
+            found = raw + bytes(max(0, reader.doc_count_all() - len(raw)))
     except Exception:  # another codec or Whoosh version: score posting by posting
         found = None
     _LENGTHS.setdefault(reader, {})[fieldname] = found
