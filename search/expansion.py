@@ -99,6 +99,10 @@ KEPT_RANGES = 16
 # The paragraphs of recent ranges per segment reader, kept while the reader lives.
 _RANGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
+# Words found by a prefix walk, kept per segment reader (the most recent ones).
+KEPT_PREFIXES = 64
+_PREFIXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
 # Sorted words of each (segment reader, field), kept while the reader lives.
 _WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -227,14 +231,25 @@ def _prefix_words(q: wq.Prefix, reader, spent: Budget | None) -> list[str]:
 
 
 def _with_prefix(reader, fieldname: str, prefix: str, spent: Budget | None) -> list[str]:
+    """The words starting with `prefix`, by Whoosh's seek to it; the last
+    KEPT_PREFIXES walks are kept per segment (did-you-mean looks a word up at every
+    search that finds little, and the TUI asks again at every keystroke)."""
+    kept = _PREFIXES.setdefault(reader, OrderedDict())
+    found = kept.get((fieldname, prefix))
+    if found is not None:
+        kept.move_to_end((fieldname, prefix))
+        return found
     out: list[str] = []
     if fieldname not in reader.schema:
         return out
     for n, btext in enumerate(reader.expand_prefix(fieldname, prefix), 1):
-        out.append(btext.decode("utf-8"))
+        out.append(intern(btext.decode("utf-8")))
         if not n % _CHECK_EVERY and spent is not None and spent.expired():
             spent.cut = True
-            break
+            return out  # this search's only
+    kept[(fieldname, prefix)] = out
+    while len(kept) > KEPT_PREFIXES:
+        kept.popitem(last=False)
     return out
 
 

@@ -401,3 +401,27 @@ def test_a_date_range_cut_at_the_deadline_is_not_kept(tmp_path):
     in_range = [v for v in dates.values() if datetime(1987, 2, 1) <= v < datetime(1987, 12, 1)]
     assert full.total == len(in_range)
     engine.close()
+
+
+def test_a_prefix_walk_is_kept_per_segment(index_dir, monkeypatch):
+    """Did-you-mean and prefixes look words up by Whoosh's seek when the segment's
+    word list is not read: the second search with the same prefix does not walk."""
+    from whoosh.reading import SegmentReader
+
+    walks = []
+    original = SegmentReader.expand_prefix
+
+    def counting(self, fieldname, prefix):
+        walks.append((fieldname, prefix))
+        return original(self, fieldname, prefix)
+
+    monkeypatch.setattr(SegmentReader, "expand_prefix", counting)
+    with Engine(index_dir) as engine:
+        first = engine.search("wh*", limit=None)
+        assert walks and first.total > 0
+        walks.clear()
+        again = engine.search("wh*", limit=None)
+        assert not walks  # kept
+        assert [h.docnum for h in again.hits] == [h.docnum for h in first.hits]
+        engine.search("whaet~1")  # a fuzzy word with the same first letters: a new walk
+        assert walks and all(prefix == "w" for _, prefix in walks)
