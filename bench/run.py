@@ -343,6 +343,14 @@ def compile_bytecode() -> None:
     subprocess.run(cmd, cwd=HERE.parent, check=False, stdout=subprocess.DEVNULL)
 
 
+def search_command() -> list[str]:
+    """The installed `search` command (the console script pip writes beside this
+    Python), as a person runs it; `python -m search` where there is none (it also
+    loads runpy, a few ms more)."""
+    script = Path(PY).parent / "search"
+    return [str(script)] if script.is_file() else [PY, "-m", "search"]
+
+
 def cmd_cold(args) -> dict:
     """With --baseline-size (e.g. `--size L --baseline-size S`) ours runs on both
     corpora and the baselines on the smaller one only: O(query) vs O(index)."""
@@ -354,7 +362,7 @@ def cmd_cold(args) -> dict:
     for size in sizes:
         ours_dir = ensure_built(size, "ours", args.index_procs)
         name = "ours" if len(sizes) == 1 else f"ours {size}"
-        cmds[name] = [PY, "-m", "search", q, "--index", str(ours_dir)]
+        cmds[name] = [*search_command(), q, "--index", str(ours_dir)]
     raw_dir = ensure_built(base, "raw", args.index_procs)
     fts_dir = ensure_built(base, "fts5", 1)
     cmds[f"raw{'' if len(sizes) == 1 else ' ' + base}"] = [
@@ -388,7 +396,8 @@ def cmd_cold(args) -> dict:
     label = args.size if len(sizes) == 1 else f"{args.size} (baselines on {base})"
     print(
         f"\ncold one-shot `search {q}` on {label}, {args.repeat} runs (median ms, max RSS MB; "
-        "our modules compiled to bytecode first, as pip install does)"
+        f"our modules compiled to bytecode first, as pip install does; ours: "
+        f"{' '.join(Path(a).name for a in search_command())})"
     )
     rows = {}
     for name in cmds:
