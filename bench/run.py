@@ -55,6 +55,7 @@ SLOW_QUERIES: list[tuple[str, str]] = [
     ("common words", "said year mln"),
     ("leading wildcard", "*ing"),
     ("fuzzy, distance 2", "market~2"),
+    ("fuzzy, no prefix", "goverment~/0"),
     ("wildcard inside", "*o*"),
 ]
 
