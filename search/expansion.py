@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -237,7 +237,7 @@ def _with_prefix(reader, fieldname: str, prefix: str, spent: Budget | None) -> l
     kept = _PREFIXES.setdefault(reader, OrderedDict())
     found = kept.get((fieldname, prefix))
     if found is not None:
-        kept.move_to_end((fieldname, prefix))
+        _touch(kept, (fieldname, prefix))
         return found
     out: list[str] = []
     if fieldname not in reader.schema:
@@ -247,9 +247,7 @@ def _with_prefix(reader, fieldname: str, prefix: str, spent: Budget | None) -> l
         if not n % _CHECK_EVERY and spent is not None and spent.expired():
             spent.cut = True
             return out  # this search's only
-    kept[(fieldname, prefix)] = out
-    while len(kept) > KEPT_PREFIXES:
-        kept.popitem(last=False)
+    _keep(kept, (fieldname, prefix), out, KEPT_PREFIXES)
     return out
 
 
@@ -384,6 +382,21 @@ def _lengths(reader, fieldname: str) -> bytes | None:
     return found
 
 
+def _touch(kept: OrderedDict, key) -> None:
+    """Mark `key` recently used (another thread may have dropped it meanwhile:
+    the TUI searches from worker threads)."""
+    with suppress(KeyError):
+        kept.move_to_end(key)
+
+
+def _keep(kept: OrderedDict, key, value, most: int) -> None:
+    """Keep `value`, dropping the least recently used beyond `most`."""
+    kept[key] = value
+    while len(kept) > most:
+        with suppress(KeyError):
+            kept.popitem(last=False)
+
+
 class _TimedTerm(wq.Term):
     def matcher(self, searcher, context=None):
         spent = _current.get()
@@ -460,7 +473,7 @@ class NumericRange(wq.NumericRange):
         lasting = (*key[1:], reader.doc_count())
         ids = kept.get(lasting)
         if ids is not None:
-            kept.move_to_end(lasting)
+            _touch(kept, lasting)
         else:
             found = array("I")
             compiled = self._compile_query(reader)
@@ -472,9 +485,7 @@ class NumericRange(wq.NumericRange):
                     break
             ids = sorted(set(found))
             if complete:  # a range cut at the deadline is only this search's
-                kept[lasting] = ids
-                while len(kept) > KEPT_RANGES:
-                    kept.popitem(last=False)
+                _keep(kept, lasting, ids, KEPT_RANGES)
         if spent is not None:
             spent.memo[key] = ids
         return ids
