@@ -110,11 +110,14 @@ class RawSearcher:
 
     def __init__(self, index_dir: Path):
         from whoosh import index
-        from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+        from whoosh.qparser import GtLtPlugin, MultifieldParser
+
+        from search.query import FuzzyPlugin
 
         self.ix = index.open_dir(str(index_dir))
         self.parser = MultifieldParser(list(SEARCH_FIELDS), self.ix.schema, SEARCH_FIELDS)
-        self.parser.add_plugin(FuzzyTermPlugin())
+        # Whoosh's own `word~` syntax, with our default prefix: the same query as ours.
+        self.parser.add_plugin(FuzzyPlugin())
         self.parser.add_plugin(GtLtPlugin())
         self.searcher = self.ix.searcher()
 

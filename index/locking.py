@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -127,7 +126,7 @@ class IndexerLock:
         self.stale = read_info(self.index_dir)
         info = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": _hostname(),
             "command": _command_line(),
             "started": time.time(),
         }
@@ -153,7 +152,7 @@ class IndexerLock:
                 f"another process is indexing into {where} ({waited}); "
                 "try again when it has finished"
             )
-        same_host = info.get("host") == socket.gethostname()
+        same_host = info.get("host") == _hostname()
         pid = info.get("pid")
         if same_host and isinstance(pid, int) and not pid_alive(pid):
             return (
@@ -184,3 +183,11 @@ class IndexerLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _hostname() -> str:
+    """This machine's name. `socket` is imported here: only a writer needs it, and
+    it costs a one-shot search about 3 ms to import."""
+    import socket
+
+    return socket.gethostname()

@@ -48,11 +48,31 @@ class ParsedQuery:
     notices: list[str] = field(default_factory=list)
 
 
+# `word~` and `word~2` keep the first letter of the (stemmed) word: a typo rarely hits
+# it, and without it a short stem matches words that only rhyme (`goverment~` is
+# `gover~`, one edit from `over`, `cover`, `hover`). Whoosh's FuzzyTerm defaults to
+# 1, its query parser to 0; `word~N/P` sets it, `word~N/0` lets the first letter vary.
+FUZZY_PREFIX = 1
+
+
+class FuzzyPlugin(FuzzyTermPlugin):
+    """Whoosh's `word~N/P` syntax with FUZZY_PREFIX when `/P` is not given, and `/0`
+    accepted (Whoosh's own pattern takes only 1 and up)."""
+
+    expr = re.compile(r"(?<=\S)~(?P<maxdist>[0-9])?(/(?P<prefix>[0-9]+))?", re.UNICODE)
+
+    def create(self, parser, match):
+        node = super().create(parser, match)
+        if match.group("prefix") is None:
+            node.prefixlength = FUZZY_PREFIX
+        return node
+
+
 def make_parser(schema) -> QueryParser:
     parser = QueryParser(None, schema, group=AndGroup)
     parser.add_plugin(MultifieldPlugin(list(SEARCH_FIELDS), fieldboosts=SEARCH_FIELDS))
     parser.add_plugin(LanguageFieldsPlugin())  # `title:x` looks in every language's title
-    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FuzzyPlugin())
     parser.add_plugin(GtLtPlugin())
     # +word / -word only at the start of a word, so "cease-fire" stays one phrase.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))

@@ -249,3 +249,179 @@ def test_totals_and_top_ten_are_exact_when_the_top_ten_is_full(tmp_path):
             # and the ten shown are the ten best of the complete ranking
             every = engine.search(text, limit=None, suggest=False)
             assert [h.docnum for h in top.hits] == [h.docnum for h in every.hits[:10]], text
+
+
+def _scores(searcher, q) -> dict[int, float]:
+    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+
+
+def _bm25_sum(searcher, q: wq.MultiTerm) -> dict[int, float]:
+    """Whoosh's own tree of per-word matchers, each word scored by the searcher's BM25."""
+    words = list(q._btexts(searcher.reader()))
+    union = wq.Or([wq.Term(q.fieldname, w) for w in words])
+    union.matcher_type = wq.Or.DEFAULT_MATCHER
+    return _scores(searcher, union)
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [
+        expansion.Prefix("text", "wh"),
+        expansion.Wildcard("text", "*ea*"),
+        expansion.FuzzyTerm("text", "harvset", maxdist=2, prefixlength=1),
+        expansion.FuzzyTerm("text", "whet", maxdist=1, prefixlength=0),
+    ],
+    ids=str,
+)
+def test_expanded_words_are_ranked_by_the_sum_of_their_bm25(index_dir, leaf):
+    """An expansion's words are scored from their postings in one pass per segment,
+    to the BM25 sum Whoosh's tree of per-word matchers gives. (Whoosh's own
+    expansion gave every paragraph 1.0 in segments under 5,000 paragraphs, like
+    these, and the BM25 sum in larger ones.)"""
+    with Engine(index_dir) as engine:
+        searcher = engine.searcher
+        expected = _bm25_sum(searcher, leaf)
+        assert len(set(expected.values())) > 1  # really ranked
+        with expansion.budget(None):
+            ours = _scores(searcher, leaf)
+            segment = searcher.subsearchers[0][0]
+            if len(leaf._btexts(segment.reader())) > 1:  # the one-pass path
+                assert isinstance(leaf.matcher(segment), expansion._DocList)
+            # the whole-index matcher (the score breakdown's) gives the same scores
+            whole = leaf.matcher(searcher)
+            breakdown = {}
+            while whole.is_active():
+                breakdown[whole.id()] = whole.score()
+                whole.next()
+        assert ours.keys() == expected.keys() == breakdown.keys()
+        for docnum, score in expected.items():
+            assert ours[docnum] == pytest.approx(score, rel=1e-9), docnum
+            assert breakdown[docnum] == pytest.approx(score, rel=1e-9), docnum
+
+
+def test_expanded_words_skip_deleted_paragraphs(tmp_path):
+    """A segment with deletions is read through Whoosh's filtering matcher."""
+    folder = make_folder(tmp_path / "docs", files=12, paragraphs=5, seed=6)
+    index_dir = tmp_path / "index"
+    index_paths([folder], index_dir)
+    (sorted(folder.iterdir())[0]).unlink()
+    index_paths([folder], index_dir, prune=True)
+    with Engine(index_dir) as engine:
+        assert any(r.has_deletions() for r, _ in engine.searcher.reader().leaf_readers())
+        for text in ("wh*", "harvset~2"):
+            q = engine.parse(text).query
+            with expansion.budget(None):
+                ours = _scores(engine.searcher, q)
+            leaf = next(x for x in q.leaves() if x.field() == "text")
+            stock = _bm25_sum(engine.searcher, leaf)
+            assert ours.keys() == stock.keys() and ours
+            assert all(ours[d] == pytest.approx(s, rel=1e-9) for d, s in stock.items())
+
+
+def test_fuzzy_words_keep_their_first_letter_unless_told(index_dir):
+    with Engine(index_dir) as engine:
+        rose = engine.search("rose").total
+        assert rose > 0
+        assert engine.search("hose~").total == 0  # `rose` differs in the first letter
+        assert engine.search("hose~/0").total == rose  # /0: any first letter
+        assert engine.search("hose~1/0").total == rose
+        assert engine.search("rsoe~").total == rose  # a swap after the first letter
+        leaf = next(iter(engine.parse("hose~2/3").query.leaves()))
+        assert (leaf.maxdist, leaf.prefixlength) == (2, 3)
+
+
+def _dated_index(index_dir, batches: int, rng: random.Random, dates: dict) -> None:
+    """Paragraphs dated over 1987, one commit (segment) per batch."""
+    if not index_dir.exists():
+        create_index(index_dir)
+    for _batch in range(batches):
+        writer = ParagraphWriter(open_index(index_dir), index_dir)
+        for _n in range(30):
+            key = f"d{len(dates)}"
+            dates[key] = datetime(1987, 1, 1) + timedelta(seconds=rng.randrange(86400 * 365))
+            doc = Document(key, f"Dispatch {key}", [Paragraph(1, "A dispatch from the harbour.")])
+            doc.date = dates[key]
+            writer.add_document(doc, f"r/{key}", "r", f"{key}.txt")
+        writer.commit()
+
+
+def test_a_date_range_is_kept_per_segment_and_stays_exact(tmp_path, monkeypatch):
+    """A range's paragraphs are kept per segment across searches (a TUI filter is
+    asked again at every keystroke); a new segment is read, old ones are not."""
+    rng = random.Random(5)
+    index_dir, dates = tmp_path / "index", {}
+    _dated_index(index_dir, 2, rng, dates)
+    gathered = []
+    original = expansion._gather
+
+    def counting(part, reader, offset, ids, spent):
+        gathered.append(id(reader))
+        return original(part, reader, offset, ids, spent)
+
+    monkeypatch.setattr(expansion, "_gather", counting)
+    text = "harbour date:[1987-03-01 TO 1987-06-30]"
+
+    def expected() -> set[str]:
+        return {k for k, v in dates.items() if datetime(1987, 3, 1) <= v < datetime(1987, 7, 1)}
+
+    with Engine(index_dir) as engine:
+        first = {h.doc_id for h in engine.search(text, limit=None).hits}
+        assert first == expected() and first
+        read = set(gathered)
+        gathered.clear()
+        again = {h.doc_id for h in engine.search(text, limit=None).hits}
+        assert again == first and not gathered  # kept: nothing read again
+        _dated_index(index_dir, 1, rng, dates)  # a third segment
+        assert engine.refresh()
+        third = {h.doc_id for h in engine.search(text, limit=None).hits}
+        assert third == expected() and third > first
+        assert gathered and not set(gathered) & read  # only the new segment was read
+        other = engine.search("harbour date:[1987-03-01 TO 1987-03-31]", limit=None)
+        assert {h.doc_id for h in other.hits} == {
+            k for k, v in dates.items() if datetime(1987, 3, 1) <= v < datetime(1987, 4, 1)
+        }
+
+
+def test_a_date_range_cut_at_the_deadline_is_not_kept(tmp_path):
+    rng = random.Random(6)
+    index_dir, dates = tmp_path / "index", {}
+    _dated_index(index_dir, 2, rng, dates)
+    text = "date:[1987-02-01 TO 1987-11-30]"
+
+    def search():
+        engine = Engine(index_dir)
+        engine.time_limit = 1e-9  # past before the range is read
+        return engine, engine.search(text, limit=None)
+
+    engine, cut = in_thread(search)
+    assert cut.partial
+    engine.time_limit = None
+    full = engine.search(text, limit=None)  # the same segment readers, no limit
+    assert not full.partial and full.total > cut.total
+    in_range = [v for v in dates.values() if datetime(1987, 2, 1) <= v < datetime(1987, 12, 1)]
+    assert full.total == len(in_range)
+    engine.close()
+
+
+def test_a_prefix_walk_is_kept_per_segment(index_dir, monkeypatch):
+    """Did-you-mean and prefixes look words up by Whoosh's seek when the segment's
+    word list is not read: the second search with the same prefix does not walk."""
+    from whoosh.reading import SegmentReader
+
+    walks = []
+    original = SegmentReader.expand_prefix
+
+    def counting(self, fieldname, prefix):
+        walks.append((fieldname, prefix))
+        return original(self, fieldname, prefix)
+
+    monkeypatch.setattr(SegmentReader, "expand_prefix", counting)
+    with Engine(index_dir) as engine:
+        first = engine.search("wh*", limit=None)
+        assert walks and first.total > 0
+        walks.clear()
+        again = engine.search("wh*", limit=None)
+        assert not walks  # kept
+        assert [h.docnum for h in again.hits] == [h.docnum for h in first.hits]
+        engine.search("whaet~1")  # a fuzzy word with the same first letters: a new walk
+        assert walks and all(prefix == "w" for _, prefix in walks)

@@ -1,0 +1,60 @@
+"""Did-you-mean names its suggestion as the documents write it, found cheaply:
+only the words that can be the suggested term are analysed."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.documents import Document, Paragraph
+from index.storage import ParagraphWriter, create_index, open_index
+from search import spelling
+from search.engine import Engine
+
+PARAGRAPHS = [
+    *[f"Talks at the Élysée Palace, round {n}, on the harbour dues." for n in range(12)],
+    *[f"The Prime Minister's aides met again, session {n}." for n in range(12)],
+    "A zeppelin flew over the harbour once.",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("spelling") / "index"
+    create_index(index_dir)
+    writer = ParagraphWriter(open_index(index_dir), index_dir)
+    for n, text in enumerate(PARAGRAPHS):
+        writer.add_document(
+            Document(f"d{n}", f"Note {n}", [Paragraph(1, text)]), f"r/{n}", "r", f"{n}"
+        )
+    writer.commit()
+    with Engine(index_dir) as engine:
+        yield engine
+
+
+def test_a_misspelling_is_respelled_as_the_documents_write_it(engine):
+    assert engine.search("elisee").suggestion == "élysée"  # accent and case as written
+    assert engine.search("ministr").suggestion == "minister's"  # stem: minist
+    assert engine.search("palase talks").suggestion == "palace talks"
+
+
+def test_a_correct_rare_word_is_left_alone(engine):
+    result = engine.search("zeppelin")
+    assert result.total == 1 and result.suggestion is None
+
+
+def test_only_words_that_can_be_the_term_are_analysed(engine, monkeypatch):
+    analysed: list[str] = []
+    original = engine.analyzer
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(original, name)
+
+        def __call__(self, text, **kwargs):
+            analysed.append(text)
+            return original(text, **kwargs)
+
+    monkeypatch.setattr(engine, "analyzer", Counting())
+    assert spelling.surface_form(engine, "elyse") == "élysée"
+    # one distinct word starting with e/é in the paragraphs read, not the paragraphs
+    assert analysed == ["Élysée"]
