@@ -81,6 +81,14 @@ def query_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also search for words common in the best paragraphs (pseudo-relevance feedback)",
     )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a search after this long and say its results are partial "
+        "(default 1; 0: no limit, for exact counts of slow wildcard queries)",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument(
         "--json", action="store_true", help="one JSON object per hit, then a summary object"
@@ -247,6 +255,9 @@ def run_query(args: argparse.Namespace) -> int:
     if args.per_doc < 0:
         warn("--per-doc must be 0 or more")
         return EXIT_ERROR
+    if args.time_limit is not None and not args.time_limit >= 0:
+        warn("--time-limit must be 0 (no limit) or more seconds")
+        return EXIT_ERROR
     from search.lean_imports import import_whoosh
 
     import_whoosh()
@@ -255,6 +266,9 @@ def run_query(args: argparse.Namespace) -> int:
 
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
+        if args.time_limit is not None:
+            finite = 0 < args.time_limit < float("inf")
+            engine.time_limit = args.time_limit if finite else None
         try:
             if wants_all:
                 return print_matches(engine, text, args.count)
@@ -295,16 +309,27 @@ def run_query(args: argparse.Namespace) -> int:
             f"{result.total} paragraph{'s' * (result.total != 1)} match"
             f"{'es' * (result.total == 1)}, {shown} shown, {result.elapsed_ms:.0f} ms"
         )
+    if result.partial and not result.total:
+        warn(UNKNOWN)
+        return EXIT_ERROR
     return EXIT_FOUND if result.total else EXIT_NOT_FOUND
+
+
+# A search stopped at the time limit with nothing found: "no match" (exit 1) would be a
+# guess, and scripts read exit 1 as a fact.
+UNKNOWN = "nothing was found before the search was stopped; whether anything matches is unknown"
 
 
 def print_matches(engine, text: str, count_only: bool) -> int:
     """`-c` / `-l`: every paragraph with all the words (any, when none has all), counted
     or reduced to document paths; ranked but never highlighted, which for a common word
-    would cost more than the search."""
-    ranked = engine.rank(text, limit=None, partial=False)
-    for notice in ranked.notices:
+    would cost more than the search. A count cut by the time limit says so (stderr)."""
+    ranked, notices, partial = engine.every_match(text)
+    for notice in notices:
         warn(notice)
+    if partial and not ranked.total:
+        warn(UNKNOWN)
+        return EXIT_ERROR
     if count_only:
         print(ranked.total)
     else:

@@ -228,16 +228,7 @@ class Engine:
                 "the rest have some of them (missing words shown)"
             )
         self._deadline = None
-        if self._timed_out:
-            notices.append(
-                f"the search took over {self.time_limit:g} s and was stopped; "
-                "these results are partial (try fewer wildcards or fuzzy terms)"
-            )
-        for pattern, count in spent.capped.items():
-            notices.append(
-                f"{pattern} matches {count:,} words; searched the "
-                f"{expansion.MAX_EXPANSIONS:,} most common (results are partial)"
-            )
+        notices += self._limit_notices(spent)
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
@@ -258,6 +249,33 @@ class Engine:
             expanded_with=ranked.expanded_with,
             partial=self._timed_out or spent.partial,
         )
+
+    def every_match(self, text: str) -> tuple[Ranked, list[str], bool]:
+        """Every paragraph with all the words (any, when none has all), unhighlighted,
+        within the time limit: what `-c` and `-l` report. Returns the ranking, its
+        notices and whether it is partial (stopped at the limit, or a pattern capped)."""
+        self._timed_out = False
+        self._deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+        with expansion.budget(self._deadline) as spent:
+            ranked = self.rank(text, None, partial=False)
+        self._deadline = None
+        notices = list(ranked.notices) + self._limit_notices(spent)
+        return ranked, notices, self._timed_out or spent.partial
+
+    def _limit_notices(self, spent) -> list[str]:
+        """What the time limit and the cap on pattern words cut from a search."""
+        notices = []
+        if self._timed_out:
+            notices.append(
+                f"the search took over {self.time_limit:g} s and was stopped; "
+                "these results are partial (try fewer wildcards or fuzzy terms)"
+            )
+        for pattern, count in spent.capped.items():
+            notices.append(
+                f"{pattern} matches {count:,} words; searched the "
+                f"{expansion.MAX_EXPANSIONS:,} most common (results are partial)"
+            )
+        return notices
 
     def rank(
         self,

@@ -175,7 +175,7 @@ class CoverageMatcher(WrappingMatcher):
 
 
 def strip_tier(score: float) -> float:
-    """The BM25 part of a Coverage score (what `--json` and `--explain` report)."""
+    """The BM25 part of a Coverage or EveryWordFirst score (what `--json` reports)."""
     return score % _TIER if score >= _TIER else score
 
 

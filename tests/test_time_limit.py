@@ -74,3 +74,24 @@ def test_json_summary_says_partial(index_dir, cli):
     done = cli("wheat", "--json", "--index", str(index_dir))
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["type"] == "summary" and summary["partial"] is False
+
+
+def test_count_past_the_limit_is_partial_not_a_guess(index_dir, capsys):
+    from search.cli import EXIT_ERROR, UNKNOWN, print_matches
+
+    with Engine(index_dir) as engine:
+        engine.time_limit = 1e-6
+        ranked, notices, partial = engine.every_match(SLOW)
+        assert partial and any("partial" in n for n in notices)
+        assert print_matches(engine, SLOW, True) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "partial" in err and UNKNOWN in err
+
+
+def test_time_limit_option(index_dir, cli):
+    stopped = cli(SLOW, "--time-limit", "0.000001", "--index", str(index_dir))
+    assert stopped.returncode == 2 and "unknown" in stopped.stderr
+    exact = cli("-c", SLOW, "--time-limit", "0", "--index", str(index_dir))
+    assert (exact.returncode, exact.stdout.strip()) == (0, "400")
+    bad = cli("wheat", "--time-limit", "-1", "--index", str(index_dir))
+    assert bad.returncode == 2 and "--time-limit" in bad.stderr
