@@ -437,16 +437,21 @@ class Engine:
         ]
         return wq.AndMaybe(run, wq.Or(pairs)) if pairs else run
 
-    def _is_function_word(self, part: wq.Query) -> bool:
+    def function_stems(self) -> set[str]:
+        """The stems of English function words (`what`, `which`, `there`: search.prose)."""
         if self._function_stems is None:
             from search.prose import FUNCTION_WORDS
 
             self._function_stems = {
                 t.text for w in FUNCTION_WORDS for t in self.analyzer(w, mode="query")
             }
+        return self._function_stems
+
+    def _is_function_word(self, part: wq.Query) -> bool:
+        stems = self.function_stems()
         leaves = list(part.leaves())
         return bool(leaves) and all(
-            isinstance(leaf, wq.Term) and leaf.text in self._function_stems for leaf in leaves
+            isinstance(leaf, wq.Term) and leaf.text in stems for leaf in leaves
         )
 
     def _run(self, q: wq.Query, limit: int | None):

@@ -9,6 +9,7 @@ could have typed, and only when the respelled query finds more than the original
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -26,10 +27,12 @@ MAX_DISTANCE = 2
 # and a replacement must be in at least RATIO times as many.
 RARE = 2
 RATIO = 5
+POSSESSIVE = re.compile(r"['’]s$")
 
 
-def surface_form(engine: Engine, stem: str) -> str | None:
-    """The commonest way `stem` is written in the first paragraphs that contain it."""
+def surface_form(engine: Engine, stem: str, near: str | None = None) -> str | None:
+    """How `stem` is written in the first paragraphs that contain it: the form
+    nearest to `near` (the word typed), else the commonest."""
     searcher = engine.searcher
     try:
         postings = searcher.postings(FIELD, stem)
@@ -47,8 +50,20 @@ def surface_form(engine: Engine, stem: str) -> str | None:
             if written not in stems:
                 stems[written] = {t.text for t in analyzer(written, mode="index")}
             if stem in stems[written]:
-                seen[written.lower()] += 1
-    return seen.most_common(1)[0][0] if seen else None
+                seen[POSSESSIVE.sub("", written.lower())] += 1  # `minister's`: `minister`
+    if not seen:
+        return None
+    if near is None:
+        return seen.most_common(1)[0][0]
+    typed = folded(near)
+    return min(seen, key=lambda w: (distance(typed, folded(w)), -seen[w]))
+
+
+def folded(word: str) -> str:
+    """`word` lowercased without accents, as the index compares words."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
 
 
 def _candidate_words(analyzer, first: str) -> Callable[[str], list[str]]:
@@ -88,26 +103,46 @@ def respell(engine: Engine, word: str) -> str | None:
     df = reader.doc_frequency(FIELD, stem)
     if df > RARE:
         return None
+    edits = max_edits(word)
+    if not edits:
+        return None
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
     # The word list kept per segment, matched in C (Whoosh's own terms_within walks
     # every word in Python when the index has several segments).
     from search.expansion import FuzzyTerm
 
-    found = FuzzyTerm(FIELD, stem, maxdist=MAX_DISTANCE, prefixlength=1)._btexts(reader)
+    found = FuzzyTerm(FIELD, stem, maxdist=edits, prefixlength=1)._btexts(reader)
     floor = df * RATIO if df else 1
+    # Nobody misspells a word they want into `what` or `there`: frequent, near
+    # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
     scored = []
     for candidate in found:
         candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
+        if candidate == stem:
+            continue
         cdf = reader.doc_frequency(FIELD, candidate)
-        if candidate != stem and cdf >= floor:
+        if cdf >= floor and candidate not in engine.function_stems():
             scored.append((distance(stem, candidate), -cdf, candidate))
     # Judge the nearest few by how the word is written, not by its stem.
+    # A near stem can be written far from the word typed (`wheat` -> stem `whet` ->
+    # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
+    typed = folded(word)
     for _, neg_df, candidate in sorted(scored)[:6]:
-        surface = surface_form(engine, candidate)
+        surface = surface_form(engine, candidate, near=word)
         if surface:
-            written.append((distance(word.lower(), surface), neg_df, surface))
+            d = distance(typed, folded(surface))
+            if d <= edits:
+                written.append((d, neg_df, surface))
     return min(written)[2] if written else None
+
+
+def max_edits(word: str) -> int:
+    """How far a respelling may be from `word`: Elasticsearch's AUTO fuzziness (none up
+    to 2 letters, 1 up to 5, then MAX_DISTANCE). Two edits make a short word another
+    word, not a typo: `wheat` is two from `went`, `corn` two from `cord` and `born`."""
+    n = len(word)
+    return 0 if n <= 2 else 1 if n <= 5 else MAX_DISTANCE
 
 
 def distance(a: str, b: str) -> int:
