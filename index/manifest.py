@@ -72,7 +72,10 @@ class Manifest:
         import sqlite3  # here, not at the top: the query path imports MANIFEST_NAME only
 
         self.db = sqlite3.connect(index_dir / MANIFEST_NAME, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        # WAL stays set in the file; asking again takes a lock SQLite may refuse at
+        # once ("database is locked") while another process is opening it too.
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -29,8 +30,11 @@ def indexed(index_dir: Path) -> dict[str, int]:
 def wait_for(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except sqlite3.OperationalError:
+            pass  # the watcher is creating or writing the manifest this very moment
         time.sleep(0.1)
     raise AssertionError(f"the index did not follow within {WAIT_SECONDS:.0f} s: {what}")
 
