@@ -17,6 +17,18 @@ SEEDS = REPO / "seeds"
 CORPORA = Path(os.environ.get("SEARCH_CORPORA", REPO.parent / "shared" / "corpora"))
 
 
+def index_records(records: list[dict], folder: Path, name: str = "docs.jsonl") -> Path:
+    """Write `records` as a JSONL file in `folder`, index it, return the index dir."""
+    import json
+
+    from index.indexer import index_paths
+
+    docs = folder / name
+    docs.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    index_paths([docs], folder / "index")
+    return folder / "index"
+
+
 def corpus(name: str) -> Path:
     """Path to a shared corpus folder or file, skipping the test when it is absent."""
     path = CORPORA / name

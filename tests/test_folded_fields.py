@@ -3,13 +3,11 @@ text field; `text:` still means the paragraph's own words; repeated query words 
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import index_records
 
 from index.analysis import english_analyzer
 from index.folded_text import CONTEXT_START, FoldedText, sections
-from index.indexer import index_paths
 from search.engine import Engine
 
 FILLER = "The committee met on Monday and talked about the schedule for the next season"
@@ -27,11 +25,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("folded")
-    docs = folder / "docs.jsonl"
-    docs.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    index_paths([docs], folder / "index")
-    with Engine(folder / "index") as engine:
+    with Engine(index_records(RECORDS, tmp_path_factory.mktemp("folded"))) as engine:
         yield engine
 
 
@@ -73,15 +67,12 @@ def test_a_phrase_does_not_run_from_the_text_into_the_title(engine):
 def test_a_word_asked_several_times_counts_several_times(tmp_path):
     # Two paragraphs with one query word each, equally rare and equally long: only
     # the number of times the query asks for each word can order them.
-    docs = tmp_path / "docs.jsonl"
     records = [
         {"id": "a", "title": "", "text": "associative memory designs compared"},
         {"id": "b", "title": "", "text": "parallel machines designs compared"},
         {"id": "c", "title": "", "text": "unrelated words fill this paragraph"},
     ]
-    docs.write_text("\n".join(json.dumps(r) for r in records) + "\n")
-    index_paths([docs], tmp_path / "index")
-    with Engine(tmp_path / "index") as engine:
+    with Engine(index_records(records, tmp_path)) as engine:
         once = engine.search("associative parallel stores processors designs")
         # Ties go to the first paragraph indexed ("a"): each query favours "b".
         twice = engine.search("associative parallel stores processors parallel designs")

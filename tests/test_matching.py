@@ -8,11 +8,9 @@ more than two common ones), each marked with what it misses.
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import index_records
 
-from index.indexer import index_paths
 from search.engine import ALL_WORDS, Engine
 from search.scoring import TIERED
 
@@ -30,11 +28,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("matching")
-    docs = folder / "docs.jsonl"
-    docs.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    index_paths([docs], folder / "index")
-    return folder / "index"
+    return index_records(RECORDS, tmp_path_factory.mktemp("matching"))
 
 
 @pytest.fixture(scope="module")

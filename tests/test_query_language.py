@@ -6,11 +6,9 @@ product's own indexing path; each test asserts which paragraphs a query finds.
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import index_records
 
-from index.indexer import index_paths
 from search.engine import ANY_WORD, Engine
 
 RECORDS = [
@@ -52,12 +50,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("archive")
-    docs = folder / "news.jsonl"
-    docs.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    index_dir = folder / "index"
-    index_paths([docs], index_dir)
-    return index_dir
+    return index_records(RECORDS, tmp_path_factory.mktemp("archive"), "news.jsonl")
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import json
 from math import log
 
 import pytest
+from conftest import index_records
 
-from index.indexer import index_paths
 from search.engine import Engine
 from search.scoring import PLAIN, TIERED, LuceneBM25, lucene_idf
 
@@ -28,11 +28,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ranking")
-    docs = folder / "docs.jsonl"
-    docs.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    index_paths([docs], folder / "index")
-    return folder / "index"
+    return index_records(RECORDS, tmp_path_factory.mktemp("ranking"))
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@ only the words that can be the suggested term are analysed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.documents import Document, Paragraph
@@ -17,17 +19,21 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("spelling") / "index"
+def index_of(texts: list[str], index_dir: Path) -> Path:
+    """An index with one document of one paragraph per text."""
     create_index(index_dir)
     writer = ParagraphWriter(open_index(index_dir), index_dir)
-    for n, text in enumerate(PARAGRAPHS):
+    for n, text in enumerate(texts):
         writer.add_document(
             Document(f"d{n}", f"Note {n}", [Paragraph(1, text)]), f"r/{n}", "r", f"{n}"
         )
     writer.commit()
-    with Engine(index_dir) as engine:
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    with Engine(index_of(PARAGRAPHS, tmp_path_factory.mktemp("spelling") / "index")) as engine:
         yield engine
 
 
@@ -65,15 +71,7 @@ def test_a_function_word_or_a_distant_word_is_never_the_suggestion(tmp_path):
     texts = [f"What happened in round {n}? Nobody knew what." for n in range(12)]
     texts += [f"The wheat harvest, report {n}." for n in range(12)]
     texts += [f"They went home, day {n}." for n in range(12)]
-    index_dir = tmp_path / "index"
-    create_index(index_dir)
-    writer = ParagraphWriter(open_index(index_dir), index_dir)
-    for n, text in enumerate(texts):
-        writer.add_document(
-            Document(f"d{n}", f"Note {n}", [Paragraph(1, text)]), f"r/{n}", "r", f"{n}"
-        )
-    writer.commit()
-    with Engine(index_dir) as engine:
+    with Engine(index_of(texts, tmp_path / "index")) as engine:
         assert engine.search("whet").suggestion == "wheat"
         # Two edits on a five-letter word make another word, not a typo.
         assert engine.search("wheel").suggestion is None
