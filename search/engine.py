@@ -211,10 +211,7 @@ class Engine:
         (under AND it would stop at the few paragraphs that happen to have them all).
         """
         started = time.perf_counter()
-        self._timed_out = False
-        self._deadline = started + self.time_limit if self.time_limit else None
-        # One budget for the whole search: every expansion is done once, within the limit.
-        with expansion.budget(self._deadline) as spent:
+        with self._limited() as spent:
             ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
             hits = self._hits(ranked, explain)
         notices = list(ranked.notices)
@@ -227,7 +224,6 @@ class Engine:
                 "fewer paragraphs than asked have all the words; "
                 "the rest have some of them (missing words shown)"
             )
-        self._deadline = None
         notices += self._limit_notices(spent)
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
@@ -254,13 +250,22 @@ class Engine:
         """Every paragraph with all the words (any, when none has all), unhighlighted,
         within the time limit: what `-c` and `-l` report. Returns the ranking, its
         notices and whether it is partial (stopped at the limit, or a pattern capped)."""
-        self._timed_out = False
-        self._deadline = time.perf_counter() + self.time_limit if self.time_limit else None
-        with expansion.budget(self._deadline) as spent:
+        with self._limited() as spent:
             ranked = self.rank(text, None, partial=False)
-        self._deadline = None
         notices = list(ranked.notices) + self._limit_notices(spent)
         return ranked, notices, self._timed_out or spent.partial
+
+    @contextmanager
+    def _limited(self) -> Iterator[expansion.Budget]:
+        """One search within `time_limit`: its runs and expansions share one deadline
+        and one budget (every expansion done once); `_timed_out` says if it was hit."""
+        self._timed_out = False
+        self._deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+        try:
+            with expansion.budget(self._deadline) as spent:
+                yield spent
+        finally:
+            self._deadline = None
 
     def _limit_notices(self, spent) -> list[str]:
         """What the time limit and the cap on pattern words cut from a search."""
