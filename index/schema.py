@@ -20,7 +20,8 @@ from index.languages import ANALYZED, ENGLISH
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
 # 2: per-language text/title/heading fields, shared stop words, `tags`.
 # 3: the title and heading folded into the text field as weighted words.
-SCHEMA_VERSION = 3
+# 4: Snowball stemming by PyStemmer (Whoosh's port merged `organism` and `organ`).
+SCHEMA_VERSION = 4
 
 # Fields that exist once per analysed language.
 LANGUAGE_FIELDS = ("text", "title", "heading")

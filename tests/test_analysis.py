@@ -23,3 +23,25 @@ def test_accents_fold():
 
 def test_us_is_not_a_stop_word_but_the_is():
     assert terms("the US deficit") == ["us", "deficit"]
+
+
+def test_snowball_keeps_apart_words_the_old_port_merged():
+    """Whoosh's own Snowball port stemmed `organism` to `organ`, `international` to
+    `intern`, `evening` to `even` and `added` to `ad`: a search for one found the other."""
+    for word, other in [
+        ("organism", "organ"),
+        ("international", "intern"),
+        ("evening", "even"),
+        ("lateral", "later"),
+    ]:
+        assert terms(word) != terms(other), (word, other)
+    assert terms("organisms") == terms("organism")
+    assert terms("added adding") == terms("add add")
+
+
+def test_the_stemmer_survives_the_schema_pickle():
+    """Whoosh pickles the schema, analyzers included, into every index."""
+    import pickle
+
+    analyzer = pickle.loads(pickle.dumps(english_analyzer()))
+    assert [t.text for t in analyzer("organisms growing")] == terms("organism grow")
