@@ -13,6 +13,11 @@ class IndexDamaged(SearchToolError):
     """The index exists but cannot be read; rebuilding it is the way out."""
 
 
+class IndexOutdated(IndexDamaged):
+    """The index was written by another version of the tool, in a format this one
+    does not read; `search index --rebuild` rebuilds it from the folders it holds."""
+
+
 class IndexLocked(SearchToolError):
     """Another process is writing to the index and did not finish in time."""
 

@@ -192,6 +192,8 @@ def index_paths(
     prune_everywhere: also forget vanished files under every other indexed folder.
     seeds: mark these paths as the bundled sample corpus (dropped once the user
     indexes their own files into the same index).
+    rebuild: start over; with no `paths`, from the files the index lists (how an
+    index written in an older format is brought up to date).
     follow_symlinks: also follow symbolic links that point out of the folders given.
     procs: writing processes. 1 (the library default) never forks; None means "all
     cores when there is enough to read" (the CLI's default). More than one is used
@@ -208,6 +210,10 @@ def index_paths(
         if note:
             report.notes.append(note)
         clear_leftovers(index_dir)
+        held: list[Root] = []
+        if rebuild and not paths:
+            paths, held = _held_files(index_dir, report)
+            seeds = bool(held) and all(root.seeds for root in held)
         if rebuild:
             remove_index(index_dir)
         if index_exists(index_dir):
@@ -220,6 +226,8 @@ def index_paths(
         except sqlite3.Error as exc:
             raise IndexWriteFailed(f"could not open the file list in {index_dir}: {exc}") from None
         with manifest:
+            for root in held:  # the rebuilt index keeps the folders it was given
+                manifest.add_root(root.path, seeds=root.seeds)
             batch = _Batch(ix, index_dir, manifest)
             try:
                 _run(
@@ -242,6 +250,39 @@ def index_paths(
             report.total_documents, report.total_paragraphs = manifest.totals()[1:]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def holds_only_seeds(index_dir: Path) -> bool:
+    """Whether an index holds the bundled samples and nothing of the person's own."""
+    try:
+        with Manifest(index_dir) as manifest:
+            roots = manifest.roots()
+    except sqlite3.Error:
+        return False
+    return bool(roots) and all(root.seeds for root in roots)
+
+
+def _held_files(index_dir: Path, report: IndexReport) -> tuple[list[Path], list[Root]]:
+    """The files an index lists (those still on disk), and its folders.
+
+    Files, not their folders: a folder may hold files nobody asked to index. Files
+    gone since are counted as removed.
+    """
+    try:
+        with Manifest(index_dir) as manifest:
+            roots = {root.id: root for root in manifest.roots()}
+            entries = list(manifest.files().values())
+    except sqlite3.Error as exc:
+        raise IndexWriteFailed(f"could not read the file list in {index_dir}: {exc}") from None
+    files = [roots[e.root_id].path / e.relpath for e in entries if e.root_id in roots]
+    if not files:
+        raise SearchToolError(
+            f"the index at {index_dir} lists no files to rebuild from; "
+            "give the files and folders to index: search index --rebuild PATH..."
+        )
+    present = [f for f in files if f.is_file()]
+    report.removed += len(files) - len(present)
+    return present, list(roots.values())
 
 
 def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:

@@ -19,10 +19,12 @@ from index.errors import (
     IndexDamaged,
     IndexLocked,
     IndexMissing,
+    IndexOutdated,
     IndexWriteFailed,
     SearchToolError,
 )
 from index.languages import ENGLISH, analysis_language
+from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
 from index.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
@@ -41,7 +43,10 @@ PARALLEL_BATCH = 256
 
 
 def rebuild_hint(index_dir: Path) -> str:
-    return f"rebuild it with: search index --rebuild PATH... --index {index_dir}"
+    """How to rebuild this index from the folders it holds (`--index` only if needed)."""
+    chosen, _ = chosen_index_dir(None)
+    where = "" if Path(index_dir) == chosen else f" --index {index_dir}"
+    return f"rebuild it with: search index --rebuild{where}"
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -63,7 +68,7 @@ def _check_format(index_dir: Path) -> None:
             f"{index_dir} is not a readable search index; {rebuild_hint(index_dir)}"
         ) from None
     if version != SCHEMA_VERSION:
-        raise IndexDamaged(
+        raise IndexOutdated(
             f"the index at {index_dir} was built by another version of this tool "
             f"(format {version}, this one reads {SCHEMA_VERSION}); {rebuild_hint(index_dir)}"
         )

@@ -123,7 +123,12 @@ def index_parser() -> argparse.ArgumentParser:
         description="Add or update documents. Unchanged files are skipped; files gone "
         "from a folder given again are removed from the index.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (recursive)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files and folders (recursive); none with --rebuild: the files the index lists",
+    )
     p.add_argument("--index", metavar="DIR", help="index folder (as for a query)")
     p.add_argument("--rebuild", action="store_true", help="start the index over")
     prune = p.add_mutually_exclusive_group()
@@ -356,6 +361,12 @@ def run_index(args: argparse.Namespace) -> int:
     from index.locations import chosen_index_dir
 
     index_dir, _ = chosen_index_dir(args.index)
+    if not args.paths and not args.rebuild:
+        warn("give the files and folders to index (or --rebuild to rebuild what it holds)")
+        return EXIT_ERROR
+    if not args.paths and args.watch:
+        warn("--watch needs the files and folders to watch")
+        return EXIT_ERROR
     if args.watch:
         from search.watching import run_watch
 
