@@ -51,6 +51,16 @@ def field_for(base: str, lang: str) -> str:
     return base if lang == ENGLISH else f"{base}_{lang}"
 
 
+def field_language(name: str) -> str | None:
+    """The analysis language of a per-language field (`text_de` → `de`); None for the rest."""
+    base, _, suffix = name.partition("_")
+    if base not in LANGUAGE_FIELDS:
+        return None
+    if not suffix:
+        return ENGLISH
+    return suffix if suffix in ANALYZED else None
+
+
 def language_variants(base: str) -> list[str]:
     """Every language's field for `base`, English (the stored one) first."""
     return [field_for(base, lang) for lang in ANALYZED]

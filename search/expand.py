@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
+from search.scoring import field_doc_count
+
 if TYPE_CHECKING:
     from search.engine import Engine
 
@@ -33,7 +35,7 @@ def feedback_terms(engine: Engine, q: wq.Query, exclude: set[str]) -> list[tuple
     if not scored:
         return []
     top = max(s for s, _ in scored) or 1.0
-    n_docs = searcher.doc_count_all()
+    n_docs = field_doc_count(searcher, "text")  # English paragraphs: the analyzer's
     weights: Counter[str] = Counter()
     for score, text in scored:
         tokens = [t.text for t in engine.analyzer(text, mode="index")]

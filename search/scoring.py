@@ -21,6 +21,9 @@ from whoosh.matching import ArrayUnionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
+from index.languages import ANALYZED, ENGLISH
+from index.schema import field_language
+
 K1 = 1.5
 B = 0.5
 
@@ -28,6 +31,29 @@ B = 0.5
 def lucene_idf(doc_count: int, doc_freq: int) -> float:
     """Lucene's BM25 idf: never negative, small for words in most paragraphs."""
     return log(1.0 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def field_doc_count(searcher, fieldname: str) -> int:
+    """How many paragraphs have `fieldname`: Lucene's `docCount`, BM25's N.
+
+    Each language's words are in its own fields, so English statistics must not count
+    German or Arabic paragraphs: with them, adding German documents to an archive
+    would change the idf and average length of every English word, and so the
+    ranking of English results. A paragraph is in the fields of its document's
+    analysis language, which the `lang` field records (kept per searcher: a few term
+    lookups).
+    """
+    total = searcher.doc_count_all()
+    lang = field_language(fieldname)
+    if lang is None:
+        return total
+    counts = searcher.__dict__.get("_language_doc_counts")
+    if counts is None:
+        others = [code for code in ANALYZED if code != ENGLISH]
+        counts = {code: searcher.doc_frequency("lang", code) for code in others}
+        counts[ENGLISH] = total - sum(counts.values())
+        searcher._language_doc_counts = counts
+    return counts[lang]
 
 
 class LuceneBM25(WeightingModel):
@@ -63,9 +89,9 @@ class LuceneBM25Scorer(WeightLengthScorer):
         # idf and average length are collection statistics: take them from the
         # top-level searcher, not the segment being scored.
         parent = searcher.get_parent()
-        n_docs = parent.doc_count_all()
+        n_docs = max(1, field_doc_count(parent, fieldname))
         self.idf = lucene_idf(n_docs, parent.doc_frequency(fieldname, text))
-        self.avgfl = parent.avg_field_length(fieldname) or 1.0
+        self.avgfl = parent.field_length(fieldname) / n_docs or 1.0
         self.k1, self.b, self.qf, self.delta = k1, b, qf, delta
         self.setup(searcher, fieldname, text)
 

@@ -32,3 +32,43 @@ def test_paragraph_that_says_the_word_outranks_paragraphs_under_a_heading_with_i
     assert result.hits[0].doc_id == "report.txt"
     assert result.hits[0].text[slice(*result.hits[0].highlights[0])] == "Moscow"
     assert all(h.heading == "Moscow" for h in result.hits[1:])
+
+
+def test_documents_in_another_language_do_not_change_english_scores(tmp_path):
+    """BM25's N and average length are per field (Lucene's docCount): German paragraphs
+    are not in the English field, so adding them leaves every English score as it was."""
+    from tests.conftest import index_records
+
+    english = [
+        {"id": f"en{i}", "lang": "en", "title": "", "text": text}
+        for i, text in enumerate(
+            [
+                "Talks on a ceasefire resumed in Moscow after a week of shelling near the border.",
+                "The ceasefire held.",
+                "Moscow said the grain deal could be extended if the ceasefire holds.",
+                "Farmers in the south were planting later than usual because of the rain.",
+            ]
+        )
+    ]
+    german = [
+        {"id": f"de{i}", "lang": "de", "title": "", "text": text}
+        for i, text in enumerate(
+            [
+                "Die Regierung in Berlin kündigte neue Hilfen für die Landwirtschaft an, "
+                "nachdem der Regen im Süden die Aussaat um Wochen verzögert hatte.",
+                "Der Bundestag beriet am Donnerstag lange über den Haushalt des kommenden Jahres.",
+            ]
+            * 4
+        )
+    ]
+
+    def scores(records, folder):
+        folder.mkdir()
+        with Engine(index_records(records, folder)) as engine:
+            ranked = engine.rank("ceasefire moscow grain", limit=10, partial=True)
+            return [(row[2]["doc_id"], round(row[1], 9)) for row in ranked.rows]
+
+    alone = scores(english, tmp_path / "en")
+    mixed = scores(english + german, tmp_path / "mixed")
+    assert len(alone) == 3
+    assert mixed == alone
