@@ -273,7 +273,10 @@ def _held_files(index_dir: Path, report: IndexReport) -> tuple[list[Path], list[
             roots = {root.id: root for root in manifest.roots()}
             entries = list(manifest.files().values())
     except sqlite3.Error as exc:
-        raise IndexWriteFailed(f"could not read the file list in {index_dir}: {exc}") from None
+        raise IndexWriteFailed(
+            f"could not read the file list in {index_dir} ({exc}); give the files and "
+            "folders to index: search index --rebuild PATH..."
+        ) from None
     files = [roots[e.root_id].path / e.relpath for e in entries if e.root_id in roots]
     if not files:
         raise SearchToolError(

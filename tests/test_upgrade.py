@@ -100,3 +100,18 @@ def test_index_without_paths_is_a_one_line_error(tmp_path, capsys):
     assert main(["index", "--rebuild", "--index", str(tmp_path / "ix")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "lists no files" in err[0]
+
+
+def test_rebuild_without_paths_and_a_damaged_file_list_says_to_give_them(docs, tmp_path, capsys):
+    ix = tmp_path / "ix"
+    assert main(["index", str(docs), "--index", str(ix), "-q"]) == 0
+    manifest = ix / "manifest.sqlite3"
+    data = bytearray(manifest.read_bytes())
+    data[100:4000] = b"\xff" * 3900
+    manifest.write_bytes(bytes(data))
+    assert main(["index", "--rebuild", "--index", str(ix)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "search index --rebuild PATH..." in err[0]
+    assert main(["index", "--rebuild", str(docs), "--index", str(ix), "-q"]) == 0
+    capsys.readouterr()
+    assert count("organism", "--index", str(ix), capsys=capsys) == 2
