@@ -224,10 +224,13 @@ def make_engine(index_dir: Path, args):
     return engine
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
+    """The harness's options (bench/significance.py takes the same)."""
     from search.scoring import ALL_FIRST, K1, STRATEGIES, B
 
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawTextHelpFormatter
+    )
     p.add_argument("collections", nargs="*", help=f"default: all of {', '.join(COLLECTIONS)}")
     p.add_argument("--quick", action="store_true", help=f"only {QUICK}")
     p.add_argument("--split", default="test", help="SciFact query split (test or train)")
@@ -266,15 +269,28 @@ def main(argv: list[str] | None = None) -> int:
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "archive-search-relevance"
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON too")
-    args = p.parse_args(argv)
-    if args.fields:
+    return p
+
+
+def apply_fields(fields: str | None) -> None:
+    """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place)."""
+    if fields:
         from index.schema import SEARCH_FIELDS
 
         SEARCH_FIELDS.clear()
-        for item in args.fields.split(","):
+        for item in fields.split(","):
             name, weight = item.split("=")
             SEARCH_FIELDS[name] = float(weight)
-    names = [QUICK] if args.quick else (args.collections or list(COLLECTIONS))
+
+
+def collections(args: argparse.Namespace) -> list[str]:
+    return [QUICK] if args.quick else (args.collections or list(COLLECTIONS))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    apply_fields(args.fields)
+    names = collections(args)
     refs = references(args.corpora)
     args.cache.mkdir(parents=True, exist_ok=True)
     label = "baseline" if args.baseline else f"{args.strategy} k1={args.k1} b={args.b}"
