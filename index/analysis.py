@@ -105,9 +105,10 @@ class SnowballStemFilter(Filter):
     Whoosh's `StemFilter` runs a pure-Python port of an old Snowball English that
     merges words a reader keeps apart: `organism` and `organ`, `international` and
     `intern`, `evening` and `even`, `added` and `ad`. PyStemmer is the current
-    algorithm, the one the reference BM25 runs in bench/ use, and several times
-    faster. The stemmer object is made on first use and never pickled (Whoosh
-    pickles the schema, analyzers included, into the index).
+    algorithm, the one the reference BM25 runs in bench/ use, and cheaper (BBC's
+    592k words: 0.37 s of stemming instead of 0.60 s, over 2.07 s of tokenizing).
+    The stemmer object is made on first use and never pickled (Whoosh pickles the
+    schema, analyzers included, into the index).
     """
 
     def __init__(self, lang: str):
