@@ -153,6 +153,31 @@ def test_no_hits_says_so_and_offers_a_real_word(seeds_index):
     run(scenario)
 
 
+def test_f3_fills_a_two_word_query_with_paragraphs_that_have_one_word(seeds_index):
+    """Two words mean both (the core rule); F3 is the one-shot command's --fill."""
+
+    async def scenario():
+        app = make_app(seeds_index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await type_query(pilot, "bogdanov ceasefire")
+            results = app.screen.query_one(ResultList)
+            assert len(results.hits) == 1 and not results.hits[0].missing
+            await pilot.press("f3")
+            await settle(pilot)
+            hits = app.screen.query_one(ResultList).hits
+            assert len(hits) > 1
+            assert not hits[0].missing  # the paragraph with both words stays first
+            assert all(h.missing for h in hits[1:])
+            assert "some words too (F3)" in status_of(app)
+            await pilot.press("f3")
+            await settle(pilot)
+            assert len(app.screen.query_one(ResultList).hits) == 1
+            assert "F3" not in status_of(app)
+
+    run(scenario)
+
+
 def test_malformed_and_vacuous_queries_show_a_message(seeds_index):
     async def scenario():
         app = make_app(seeds_index)

@@ -49,11 +49,12 @@ class Library:
         with self._lock:
             self.engine.close()
 
-    def search(self, text: str, limit: int | None) -> SearchResult:
-        """The one-shot command's search (raises EmptyQuery on a vacuous query)."""
+    def search(self, text: str, limit: int | None, partial: bool | None = None) -> SearchResult:
+        """The one-shot command's search (raises EmptyQuery on a vacuous query);
+        `partial=True` is its `--fill`."""
         with self._lock:
             self.engine.refresh()
-            return self.engine.search(text, limit=limit)
+            return self.engine.search(text, limit=limit, partial=partial)
 
     def document(self, hit: Hit, query: str, mode: str = ALL_WORDS) -> list[Hit]:
         with self._lock:

@@ -20,9 +20,11 @@ HELP = """\
   [b]/[/b]               back to the query box          [b]tab[/b]  next pane
   [b]escape[/b]          back                           [b]F2[/b]   search the suggested spelling
   [b]? / F1[/b]          this help                      [b]q / ctrl+c[/b]  quit
+  [b]F3[/b]              two words: also paragraphs with one of them (on / off)
 
 [b]Query syntax[/b]
   ceasefire talks        paragraphs with [i]all[/i] the words (any of them if none has all)
+  ceasefire talks moscow every word first, then paragraphs with some (3 words and more)
   ceasefire OR truce     either word
   ceasefire -hamas       without a word (also NOT hamas)
   "prime minister"       a phrase;  "prime minister"~3  words within 3 of each other

@@ -39,6 +39,7 @@ class SearchScreen(Screen[None]):
         Binding("y", "copy", "Copy citation"),
         Binding("o", "open_source", "Open file"),
         Binding("f2", "accept_suggestion", "Did you mean", show=False),
+        Binding("f3", "toggle_fill", "Some words too"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -50,6 +51,9 @@ class SearchScreen(Screen[None]):
         self._timer: Timer | None = None
         self._focus_results = False
         self._preview_timer: Timer | None = None
+        # F3: two-word queries are filled with paragraphs that have one of the words
+        # too (the one-shot command's --fill; longer queries always are).
+        self.fill = False
 
     def compose(self) -> ComposeResult:
         yield QueryInput(
@@ -131,15 +135,15 @@ class SearchScreen(Screen[None]):
             self.query_one(DocumentView).clear()
             self._show_status()
             return
-        self.run_search(self._seq, text)
+        self.run_search(self._seq, text, self.fill)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, seq: int, text: str) -> None:
+    def run_search(self, seq: int, text: str, fill: bool = False) -> None:
         from search.query import EmptyQuery
 
         outcome = SearchOutcome(seq, text)
         try:
-            outcome.result = self.app.library.search(text, self.app.limit)
+            outcome.result = self.app.library.search(text, self.app.limit, True if fill else None)
         except EmptyQuery as exc:
             outcome.error = str(exc)
         except Exception as exc:  # a damaged or vanished index: say so, keep the app
@@ -167,7 +171,9 @@ class SearchScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        text = status_text(self.outcome, getattr(self, "info", None), self.app.show_timing)
+        text = status_text(
+            self.outcome, getattr(self, "info", None), self.app.show_timing, self.fill
+        )
         self.query_one(StatusLine).update(text)
 
     # the preview of the highlighted hit
@@ -225,6 +231,14 @@ class SearchScreen(Screen[None]):
         hit = self.query_one(ResultList).selected_hit
         if hit is not None:
             self.app.open_source(hit)
+
+    def action_toggle_fill(self) -> None:
+        self.fill = not self.fill
+        text = self.query_one(QueryInput).value
+        if self.app.library is None or not text.strip():
+            self._show_status()
+            return
+        self.start_search(text)
 
     def action_accept_suggestion(self) -> None:
         if self.outcome is not None and self.outcome.suggestion:

@@ -22,9 +22,13 @@ def index_text(info: IndexInfo | None) -> str:
 
 
 def status_text(
-    outcome: SearchOutcome | None, info: IndexInfo | None, show_timing: bool = True
+    outcome: SearchOutcome | None,
+    info: IndexInfo | None,
+    show_timing: bool = True,
+    fill: bool = False,
 ) -> Text:
-    """What the status line says after `outcome` (None: nothing searched yet)."""
+    """What the status line says after `outcome` (None: nothing searched yet); `fill`:
+    F3 is on (two-word queries are filled with paragraphs that have one word)."""
     line = Text()
     if outcome is None:
         line.append("Type to search.", style="dim")
@@ -44,6 +48,8 @@ def status_text(
             line.append(f", {shown} shown")
         if result.mode == ANY_WORD:
             line.append(" (any word)", style=WARN_STYLE)
+        if fill:
+            line.append(" · some words too (F3)")
         if show_timing:
             line.append(f" · {result.elapsed_ms:.0f} ms")
         if outcome.suggestion:
