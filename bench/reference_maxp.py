@@ -35,10 +35,13 @@ def _load(folder: Path):
     return docs, {q: t for q, t in queries.items() if q in qrels}, qrels
 
 
-def ndcg10(units: list[tuple[str, str]], queries, qrels, k1: float, b: float) -> float:
-    """nDCG@10 of bm25s over `units` ((doc id, text) pairs), documents by best unit."""
+def bm25s_run(
+    units: list[tuple[str, str]], queries, k1: float, b: float, depth: int = 3000
+) -> dict[str, dict[str, float]]:
+    """The reference's own BM25 (bm25s, Lucene's formula, English stop words, Snowball
+    stemmer) over `units` ((doc id, text) pairs), each document scored by its best unit.
+    With one unit per document this is the local reference run itself."""
     import bm25s
-    import pytrec_eval
     import Stemmer
 
     stemmer = Stemmer.Stemmer("english")
@@ -50,12 +53,22 @@ def ndcg10(units: list[tuple[str, str]], queries, qrels, k1: float, b: float) ->
     model.index(tokens([text for _, text in units]), show_progress=False)
     run = {}
     for qid, text in queries.items():
-        found, scores = model.retrieve(tokens([text]), k=min(3000, len(units)), show_progress=False)
+        found, scores = model.retrieve(
+            tokens([text]), k=min(depth, len(units)), show_progress=False
+        )
         best: dict[str, float] = {}
         for i, score in zip(found[0], scores[0], strict=True):
             doc = units[i][0]
             best[doc] = max(best.get(doc, 0.0), float(score))
         run[qid] = best
+    return run
+
+
+def ndcg10(units: list[tuple[str, str]], queries, qrels, k1: float, b: float) -> float:
+    """nDCG@10 of bm25s over `units`, documents by best unit."""
+    import pytrec_eval
+
+    run = bm25s_run(units, queries, k1, b)
     per_query = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut.10"}).evaluate(run)
     return statistics.fmean(m["ndcg_cut_10"] for m in per_query.values())
 

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import relevance  # noqa: E402
+from bench.reference_maxp import bm25s_run  # noqa: E402
 
 REF_K1, REF_B = 0.9, 0.4
 PERMUTATIONS = 10_000
@@ -32,27 +33,13 @@ PERMUTATIONS = 10_000
 
 def reference_run(col: relevance.Collection, depth: int = 1000) -> dict[str, dict[str, float]]:
     """The reference's run: bm25s over whole documents (title + text)."""
-    import bm25s
-    import Stemmer
-
-    stemmer = Stemmer.Stemmer("english")
-
-    def tokens(texts: list[str]):
-        return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
-
-    ids, texts = [], []
+    units = []
     with open(col.docs) as f:
         for line in f:
             d = json.loads(line)
-            ids.append(str(d.get("id", d.get("_id"))))
-            texts.append(f"{d.get('title') or ''} {d.get('text') or ''}")
-    model = bm25s.BM25(k1=REF_K1, b=REF_B, method="lucene")
-    model.index(tokens(texts), show_progress=False)
-    run = {}
-    for qid, text in col.queries.items():
-        found, scores = model.retrieve(tokens([text]), k=min(depth, len(ids)), show_progress=False)
-        run[qid] = {ids[i]: float(s) for i, s in zip(found[0], scores[0], strict=True)}
-    return run
+            text = f"{d.get('title') or ''} {d.get('text') or ''}"
+            units.append((str(d.get("id", d.get("_id"))), text))
+    return bm25s_run(units, col.queries, REF_K1, REF_B, depth)
 
 
 def per_query_ndcg(run, qrels) -> dict[str, float]:
