@@ -36,9 +36,9 @@ def query_parser() -> argparse.ArgumentParser:
         epilog="Other commands: 'search index PATH...' adds or updates documents; "
         "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
         'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
-        '"a phrase"~3, field:value (title, heading, path, source, date...), cease*, '
-        "ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. Paragraphs with every "
-        "word come first, then those with some (marked with what they miss).",
+        '"a phrase"~3, ceasefire NEAR moscow, field:value (title, heading, path, source, '
+        "date...), cease*, ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. "
+        "Paragraphs with every word come first, then those with some (marked with what they miss).",
     )
     p.add_argument("query", nargs="*", help="the words to find")
     p.add_argument(

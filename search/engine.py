@@ -691,7 +691,8 @@ def _label(part: wq.Query, surface: dict[str, str]) -> str:
 def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
     if leaf.field() == "text":
         if isinstance(leaf, wq.Phrase):
-            return '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
+            quoted = '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
+            return quoted + (f"~{leaf.slop}" if leaf.slop > 1 else "")
         raw = getattr(leaf, "text", None)
         if raw is None:  # a range or other term-less leaf: name it as Whoosh prints it
             return str(leaf)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from search.near import near_spans
+
 Span = tuple[int, int]
 
 FRAGMENT_CHARS = 320  # paragraphs longer than this are shown as a fragment
@@ -30,6 +32,9 @@ def match_spans(
     by_pos = {pos: i for i, (_, pos, _, _) in enumerate(tokens)}
     for words, slop in phrases:
         if not words:
+            continue
+        if slop > 1:  # words near each other, in any order: each word lights up
+            spans += near_spans(tokens, words, slop)
             continue
         for i, (word, pos, start, _) in enumerate(tokens):
             if word != words[0]:

@@ -24,6 +24,7 @@ from whoosh.qparser import (
 
 from index.schema import QUERY_FIELDS, SEARCH_FIELDS
 from search.languages import LanguageFieldsPlugin
+from search.near import unordered, write_out_near
 
 MAX_QUERY_CHARS = 2000
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -115,6 +116,8 @@ def _tidy(text: str, notices: list[str]) -> str:
     if empty:
         text = _EMPTY_FIELD.sub(lambda m: "" if m.group(1) in names else m.group(0), text)
         notices.append("ignored " + ", ".join(f"'{n}:'" for n in empty) + " with no value")
+    if "NEAR" in text:
+        text = write_out_near(text, notices)
     return text.strip()
 
 
@@ -163,7 +166,7 @@ def parse(text: str, schema) -> ParsedQuery:
                 "could not parse the query as written; searched for the words: " + " ".join(words)
             )
     if q is not None and q is not wq.NullQuery:
-        q = fix_numeric_ranges(q, schema)
+        q = unordered(fix_numeric_ranges(q, schema))
     if q is wq.NullQuery or q is None:
         if plain_words(tidy):
             raise EmptyQuery("the query has only common words (like 'the'), which are not indexed")

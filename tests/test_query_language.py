@@ -10,6 +10,7 @@ import pytest
 from conftest import index_records
 
 from search.engine import ANY_WORD, Engine
+from search.near import near_spans
 
 RECORDS = [
     {
@@ -117,6 +118,40 @@ def test_phrase_keeps_word_order(engine):
 def test_phrase_with_slop(engine):
     assert found(engine, '"negotiators ceasefire"') == []
     assert found(engine, '"negotiators ceasefire"~5') == [("talks", 1)]
+
+
+def test_phrase_with_slop_takes_the_words_in_either_order(engine):
+    # ¶1: "Negotiators met in Moscow to discuss a ceasefire": four words apart.
+    assert found(engine, '"ceasefire negotiators"~5') == [("talks", 1)]
+    assert found(engine, '"ceasefire negotiators"~2') == []
+    hit = engine.search('"ceasefire negotiators"~5', suggest=False).hits[0]
+    lit = [hit.text[s:e] for s, e in hit.highlights]
+    assert lit == ["Negotiators", "ceasefire"]  # the two words, not what stands between
+
+
+def test_near(engine):
+    assert found(engine, "ceasefire NEAR negotiators") == [("talks", 1)]
+    assert found(engine, "ceasefire NEAR/5 negotiators") == [("talks", 1)]
+    assert found(engine, "ceasefire NEAR/2 negotiators") == []
+    assert found(engine, "negotiators NEAR moscow NEAR ceasefire") == [("talks", 1)]
+    # The title says "Ceasefire", but not near ¶2's "hostages".
+    assert found(engine, "hostages NEAR ceasefire") == []
+    # Inside quotes NEAR is a word of the phrase.
+    assert found(engine, '"collapsed NEAR the border"') == [("peace", 1)]
+
+
+def test_near_between_other_things_is_dropped_with_a_notice(engine):
+    result = engine.search("title:harvest NEAR wheat", suggest=False)
+    assert [(h.doc_id, h.paragraph) for h in result.hits] == [("harvest", 1)]
+    assert any("NEAR joins two plain words" in n for n in result.notices)
+
+
+def test_near_highlight_of_a_paragraph_that_repeats_the_words_stays_cheap():
+    # 3,000 alternating words: following every partial match would take minutes.
+    tokens = [("a" if i % 2 else "b", i, 2 * i, 2 * i + 1) for i in range(3000)]
+    assert len(near_spans(tokens, ["a", "b", "a", "b"], 50)) == 3000
+    assert near_spans([("b", 1, 2, 3), ("a", 4, 6, 7)], ["a", "b"], 3) == [(2, 3), (6, 7)]
+    assert near_spans([("b", 1, 2, 3), ("a", 4, 6, 7)], ["a", "b"], 2) == []
 
 
 def test_field_value(engine):

@@ -27,7 +27,8 @@ HELP = """\
   ceasefire talks moscow every word first, then paragraphs with some (3 words and more)
   ceasefire OR truce     either word
   ceasefire -hamas       without a word (also NOT hamas)
-  "prime minister"       a phrase;  "prime minister"~3  words within 3 of each other
+  "prime minister"       a phrase;  "prime minister"~3  within 3 words, either order
+  ceasefire NEAR moscow  within 10 words of each other, either order;  NEAR/5  within 5
   cease*   ceasfire~     a prefix; a misspelling (fuzzy)
   title:moscow           a field: title, heading, path, source, author, lang, date
   date:2024  date:>2023-06  ranges of dates
