@@ -41,6 +41,59 @@ def _mostly_western(data: bytes, max_share: float = 0.1) -> str | None:
     return None
 
 
+# The accented letters of the languages written in Windows-1252 and Windows-1250.
+# A reading of a file whose accented letters all belong to one language is a
+# plausible one; Czech read as cp1252 (`støedu`) or French read as cp1250 (`coűte
+# 2 Ł ŕ`) mixes letters no language has together.
+_ALPHABETS = {
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "de": "äöüß",
+    "es": "áéíñóúü",
+    "pt": "áâãàçéêíóôõú",
+    "it": "àèéìíîòóù",
+    "nl": "áéëïóöü",
+    "da": "æøåé",
+    "sv": "åäöé",
+    "is": "áðéíóúýþæö",
+    "cs": "áčďéěíňóřšťúůýž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "pl": "ąćęłńóśźż",
+    "hu": "áéíóöőúüű",
+    "ro": "ăâîșşțţ",
+    "hr": "čćđšž",
+    "sl": "čšž",
+}
+
+
+def _accented(text: str) -> str:
+    return "".join(c for c in text.lower() if ord(c) > 127 and c.isalpha())
+
+
+def _one_language(letters: str) -> bool:
+    found = set(letters)
+    return any(found <= set(alphabet) for alphabet in _ALPHABETS.values())
+
+
+def _prefer_western(data: bytes, guess: str) -> str | None:
+    """The Windows-1252 reading of `data` when it is more plausible than `guess`.
+
+    Short Western texts dense in accents or symbols (`Le café coûte 2 £ à Zürich.`,
+    `It cost £5.` with curly quotes) give the detector too little to go on; it
+    often picks Windows-1250, turning `£` into `Ł` and `à` into `ŕ`. The cp1252
+    reading wins when its accented letters belong to one language and the guess's
+    do not, or when it needs fewer accented letters to say the same.
+    """
+    western = _mostly_western(data, max_share=1.0)
+    if western is None or western == guess:
+        return None
+    ours, theirs = _accented(western), _accented(guess)
+    if not _one_language(ours):
+        return None
+    if not _one_language(theirs) or len(ours) < len(theirs):
+        return western
+    return None
+
+
 def decode_text(data: bytes) -> str:
     """Decode file contents, detecting the encoding when the bytes are not UTF-8."""
     if not data.strip():
@@ -65,6 +118,7 @@ def decode_text(data: bytes) -> str:
     if best is None:
         raise Unreadable("not text in any encoding we recognise")
     try:
-        return data.decode(best.encoding)
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         raise Unreadable(f"could not decode as {best.encoding}") from None
+    return _prefer_western(data, text) or text
