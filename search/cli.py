@@ -15,6 +15,7 @@ from index.errors import SearchToolError
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+MAX_CONTEXT = 100  # paragraphs each side: -C is for reading around a hit, not dumping files
 SUBCOMMANDS = ("index", "tui")
 
 
@@ -64,6 +65,14 @@ def query_parser() -> argparse.ArgumentParser:
         default=3,
         metavar="N",
         help="show at most N paragraphs of one document (default 3; 0: no limit)",
+    )
+    p.add_argument(
+        "-C",
+        "--context",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also show the N paragraphs before and after each hit in its document",
     )
     p.add_argument(
         "--explain",
@@ -260,6 +269,9 @@ def run_query(args: argparse.Namespace) -> int:
     if args.per_doc < 0:
         warn("--per-doc must be 0 or more")
         return EXIT_ERROR
+    if not 0 <= args.context <= MAX_CONTEXT:
+        warn(f"--context must be between 0 and {MAX_CONTEXT} paragraphs")
+        return EXIT_ERROR
     if args.time_limit is not None and not args.time_limit >= 0:
         warn("--time-limit must be 0 (no limit) or more seconds")
         return EXIT_ERROR
@@ -285,6 +297,7 @@ def run_query(args: argparse.Namespace) -> int:
                 explain=args.explain,
                 expand=args.expand,
                 partial=True if args.fill else None,
+                context=args.context if args.limit else 0,
             )
         except EmptyQuery as exc:
             warn(str(exc))

@@ -96,6 +96,9 @@ class Hit:
     explain: list[TermShare] = field(default_factory=list)  # filled when asked
     docnum: int = -1
     lang: str = ""  # the document's language; its analyzer finds the highlight spans
+    # `context`: the paragraphs just before and after it in its document
+    before: list[Hit] = field(default_factory=list)
+    after: list[Hit] = field(default_factory=list)
 
 
 @dataclass
@@ -196,6 +199,7 @@ class Engine:
         expand: bool = False,
         suggest: bool = True,
         partial: bool | None = None,
+        context: int = 0,
     ) -> SearchResult:
         """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
 
@@ -209,11 +213,13 @@ class Engine:
         with partial matches; None (the default) decides by the query: a query of up
         to STRICT_WORDS words keeps to every-word matches, a longer one is filled
         (under AND it would stop at the few paragraphs that happen to have them all).
+        context: give each hit the `context` paragraphs before and after it in its
+        document (`before`, `after`), highlighted like the hit.
         """
         started = time.perf_counter()
         with self._limited() as spent:
             ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
-            hits = self._hits(ranked, explain)
+            hits = self._hits(ranked, explain, context)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
         mode = ALL_WORDS if (complete or not hits) else ANY_WORD
@@ -577,7 +583,7 @@ class Engine:
         q = self.parse(text).query
         return len(self._run(relax(q) or q, None))
 
-    def _hits(self, ranked: Ranked, explain: bool) -> list[Hit]:
+    def _hits(self, ranked: Ranked, explain: bool, context: int = 0) -> list[Hit]:
         texts = [
             t for row in ranked.rows for t in (row[2].get("text", ""), row[2].get("title", ""))
         ]
@@ -597,8 +603,25 @@ class Engine:
             hit.more_in_doc = more
             hit.explain = shares if explain else []
             hit.docnum = docnum
+            if context > 0:
+                hit.before, hit.after = self._neighbours(hit, context, terms, phrase_list)
             hits.append(hit)
         return hits
+
+    def _neighbours(self, hit: Hit, n: int, terms, phrase_list) -> tuple[list[Hit], list[Hit]]:
+        """The `n` paragraphs before and after `hit` in its document (fewer at its ends):
+        one stored-fields lookup each, not a read of the whole document."""
+        keys = {"file_key": hit.file_key, **({"doc_id": hit.doc_id} if hit.doc_id else {})}
+        found: dict[int, Hit] = {}
+        for number in range(max(1, hit.paragraph - n), hit.paragraph + n + 1):
+            if number == hit.paragraph:
+                continue
+            fields = self.searcher.document(paragraph=number, **keys)
+            if fields is not None:
+                found[number] = self._hit(0, 0.0, fields, terms, phrase_list)
+        before = [found[k] for k in sorted(found) if k < hit.paragraph]
+        after = [found[k] for k in sorted(found) if k > hit.paragraph]
+        return before, after
 
     def _hit(self, rank: int, score: float, f: dict, terms, phrase_list) -> Hit:
         text = f.get("text", "")

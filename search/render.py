@@ -44,7 +44,19 @@ def hit_to_json(hit: Hit) -> dict:
         "missing": hit.missing,
         "more_in_doc": hit.more_in_doc,
         **({"explain": explain_json(hit)} if hit.explain else {}),
+        **({"context": context_json(hit)} if hit.before or hit.after else {}),
     }
+
+
+def context_json(hit: Hit) -> dict:
+    def entry(h: Hit) -> dict:
+        return {
+            "paragraph": h.paragraph,
+            "text": h.text,
+            "highlights": [list(s) for s in h.highlights],
+        }
+
+    return {"before": [entry(h) for h in hit.before], "after": [entry(h) for h in hit.after]}
 
 
 def explain_json(hit: Hit) -> list[dict]:
@@ -104,7 +116,16 @@ def print_plain(result: SearchResult, out: TextIO | None = None, explain: bool =
     for hit in result.hits:
         heading = f" · § {hit.heading}" if hit.heading else ""
         text, _ = fragment(hit.text, hit.highlights)
-        out.write(f"{hit.rank}. {hit.title}\n   {location(hit)}{heading}\n   {text}\n")
+        out.write(f"{hit.rank}. {hit.title}\n   {location(hit)}{heading}\n")
+        if hit.before or hit.after:
+            # grep's marks: ':' on the matching paragraph, '-' on its neighbours
+            for near in hit.before:
+                out.write(f"   ¶{near.paragraph}- {fragment(near.text, near.highlights)[0]}\n")
+            out.write(f"   ¶{hit.paragraph}: {text}\n")
+            for near in hit.after:
+                out.write(f"   ¶{near.paragraph}- {fragment(near.text, near.highlights)[0]}\n")
+        else:
+            out.write(f"   {text}\n")
         if explain and hit.explain:
             out.write(f"   {explain_line(hit)}\n")
         notes = notes_line(hit)
@@ -140,13 +161,37 @@ def print_styled(result: SearchResult, out: TextIO | None = None, explain: bool 
             meta.append(hit.heading, style=HEADING_STYLE)
         console.print(Padding(meta, (0, 0, 0, 3), expand=False))
         text, spans = fragment(hit.text, hit.highlights)
+        body = styled_text(text, spans)
+        if hit.before or hit.after:
+            body = _with_neighbours(hit, body)
         extra = []
         if explain and hit.explain:
             extra.append(Text(explain_line(hit), style=EXPLAIN_STYLE))
         notes = notes_line(hit)
         if notes:
             extra.append(Text(notes, style=NOTES_STYLE))
-        console.print(Padding(styled_text(text, spans), (0, 0, 0 if extra else 1, 3), expand=False))
+        console.print(Padding(body, (0, 0, 0 if extra else 1, 3), expand=False))
         for i, line in enumerate(extra):
             last = i == len(extra) - 1
             console.print(Padding(line, (0, 0, 1 if last else 0, 3), expand=False))
+
+
+def _with_neighbours(hit: Hit, body):
+    """The hit's text between its neighbouring paragraphs (dimmed, numbered)."""
+    from rich.console import Group
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style=PARA_STYLE, no_wrap=True)
+    grid.add_column()
+    for near in hit.before:
+        grid.add_row(f"¶{near.paragraph}", _dim_neighbour(near))
+    grid.add_row(f"¶{hit.paragraph}", body)
+    for near in hit.after:
+        grid.add_row(f"¶{near.paragraph}", _dim_neighbour(near))
+    return Group(grid)
+
+
+def _dim_neighbour(near: Hit):
+    text, spans = fragment(near.text, near.highlights)
+    return styled_text(text, spans, base="dim")

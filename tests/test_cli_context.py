@@ -1,0 +1,79 @@
+"""`search -C N`: each hit with the paragraphs around it in its document."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import index_records
+
+from search.cli import main
+from search.engine import Engine
+
+RECORDS = [
+    {
+        "id": "talks",
+        "title": "Ceasefire talks",
+        "text": "Negotiators met in the capital.\n\n"
+        "The hostages were not mentioned by either side.\n\n"
+        "A third paragraph about the weather.\n\n"
+        "A fourth paragraph: the weather again, and a ceasefire.",
+    },
+    {"id": "other", "title": "Other", "text": "Nothing about hostages here? Hostages, once."},
+]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory):
+    return index_records(RECORDS, tmp_path_factory.mktemp("context"), "news.jsonl")
+
+
+def run(ix, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--index", str(ix), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_library_gives_each_hit_its_neighbours(ix):
+    with Engine(ix) as engine:
+        hit = engine.search("mentioned", context=2, suggest=False).hits[0]
+        assert (hit.doc_id, hit.paragraph) == ("talks", 2)
+        assert [h.paragraph for h in hit.before] == [1]  # the document starts there
+        assert [h.paragraph for h in hit.after] == [3, 4]
+        assert hit.after[0].text == "A third paragraph about the weather."
+        plain = engine.search("mentioned", suggest=False).hits[0]
+        assert plain.before == [] and plain.after == []  # only when asked
+
+
+def test_neighbours_are_highlighted_like_the_hit(ix):
+    with Engine(ix) as engine:
+        hits = engine.search("weather", context=1, suggest=False).hits
+        (third,) = [h for h in hits if h.paragraph == 3]
+        (fourth,) = third.after
+        assert [fourth.text[s:e] for s, e in fourth.highlights] == ["weather"]
+        assert third.before[0].highlights == []  # ¶2 does not say it
+
+
+def test_plain_output_marks_the_hit_and_its_neighbours(ix, capsys):
+    code, out, _ = run(ix, capsys, "-C", "1", "--color", "never", "mentioned")
+    assert code == 0
+    lines = out.splitlines()
+    assert "   ¶1- Negotiators met in the capital." in lines
+    assert "   ¶2: The hostages were not mentioned by either side." in lines
+    assert "   ¶3- A third paragraph about the weather." in lines
+
+
+def test_json_carries_the_context_only_when_asked(ix, capsys):
+    _, out, _ = run(ix, capsys, "--json", "-C", "1", "mentioned")
+    hit = json.loads(out.splitlines()[0])
+    assert hit["context"]["before"][0]["paragraph"] == 1
+    assert hit["context"]["after"][0]["text"] == "A third paragraph about the weather."
+    _, out, _ = run(ix, capsys, "--json", "mentioned")
+    assert "context" not in json.loads(out.splitlines()[0])
+
+
+@pytest.mark.parametrize("value", ["-1", "101"])
+def test_out_of_range_context_is_a_one_line_error(ix, capsys, value):
+    code, out, err = run(ix, capsys, "-C", value, "mentioned")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--context" in err
