@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.query.spans import SpanNear2
 
 # How far apart `a NEAR b` lets the words stand: about a sentence.
 NEAR_WORDS = 10
@@ -27,10 +26,9 @@ MAX_STRETCHES = 5000
 # `a NEAR b`, `a NEAR/5 b`, `a NEAR b NEAR/3 c`: plain words joined by NEAR.
 _WORD = r"[^\W_][\w'’.-]*"
 _NEAR = r"\s+NEAR(?:/(\d+))?\s+"
-_CHAIN = re.compile(rf"(?<![\w:\"*?~^+-])({_WORD}(?:{_NEAR}{_WORD})+)(?![\w:*?~^\"])")
-_LINK = re.compile(_NEAR)
-_LEFT_OVER = re.compile(r"(?<!\S)NEAR(?:/\d+)?(?!\S)")
-_QUOTED = re.compile(r'("[^"]*")')
+_CHAIN = rf"(?<![\w:\"*?~^+-])({_WORD}(?:{_NEAR}{_WORD})+)(?![\w:*?~^\"])"
+_LEFT_OVER = r"(?<!\S)NEAR(?:/\d+)?(?!\S)"
+_QUOTED = r'("[^"]*")'
 
 
 class NearPhrase(wq.Phrase):
@@ -51,6 +49,8 @@ class NearPhrase(wq.Phrase):
             if (fieldname, word) not in reader:
                 return matching.NullMatcher()  # a word the field lacks: nothing is near
             terms.append(wq.Term(fieldname, word))
+        from whoosh.query.spans import SpanNear2
+
         m = SpanNear2(terms, slop=self.slop, ordered=False, mindist=1).matcher(searcher, context)
         return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
@@ -75,11 +75,11 @@ def unordered(q: wq.Query) -> wq.Query:
 def write_out_near(text: str, notices: list[str]) -> str:
     """`a NEAR/N b` as the sloppy phrase `"a b"~N` (outside quotes only); a NEAR that
     does not stand between two plain words is dropped, with a notice."""
-    pieces = _QUOTED.split(text)
+    pieces = re.split(_QUOTED, text)
     dropped = False
     for i in range(0, len(pieces), 2):  # the even pieces are outside quotes
-        piece = _CHAIN.sub(_as_phrase, pieces[i])
-        piece, count = _LEFT_OVER.subn(" ", piece)
+        piece = re.sub(_CHAIN, _as_phrase, pieces[i])
+        piece, count = re.subn(_LEFT_OVER, " ", piece)
         dropped = dropped or count > 0
         pieces[i] = piece
     if dropped:
@@ -89,8 +89,8 @@ def write_out_near(text: str, notices: list[str]) -> str:
 
 def _as_phrase(match: re.Match) -> str:
     chain = match.group(1)
-    words = _LINK.split(chain)[::2]  # split() also returns each link's window
-    slop = max(int(n) if n else NEAR_WORDS for n in _LINK.findall(chain))
+    words = re.split(_NEAR, chain)[::2]  # split() also returns each link's window
+    slop = max(int(n) if n else NEAR_WORDS for n in re.findall(_NEAR, chain))
     return '"' + " ".join(words) + f'"~{max(slop, 1)}'
 
 
