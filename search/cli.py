@@ -75,6 +75,13 @@ def query_parser() -> argparse.ArgumentParser:
         help="also show the N paragraphs before and after each hit in its document",
     )
     p.add_argument(
+        "--sort",
+        choices=("score", "newest", "oldest"),
+        default="score",
+        help="order of the hits: by score (default), or by date, newest or oldest "
+        "first (paragraphs with every word; undated ones last)",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="under each hit, the words it matched and missed and their share of its score",
@@ -298,6 +305,7 @@ def run_query(args: argparse.Namespace) -> int:
                 expand=args.expand,
                 partial=True if args.fill else None,
                 context=args.context if args.limit else 0,
+                sort=args.sort,
             )
         except EmptyQuery as exc:
             warn(str(exc))

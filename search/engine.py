@@ -45,6 +45,7 @@ from search.scoring import (
     LuceneBM25,
     strip_tier,
 )
+from search.sorting import NEWEST, SCORE, by_date
 from search.whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
@@ -200,6 +201,7 @@ class Engine:
         suggest: bool = True,
         partial: bool | None = None,
         context: int = 0,
+        sort: str = SCORE,
     ) -> SearchResult:
         """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
 
@@ -215,10 +217,16 @@ class Engine:
         (under AND it would stop at the few paragraphs that happen to have them all).
         context: give each hit the `context` paragraphs before and after it in its
         document (`before`, `after`), highlighted like the hit.
+        sort: NEWEST or OLDEST orders the paragraphs with every word (any, when none
+        has them all) by their document's date instead of by score (search.sorting).
         """
         started = time.perf_counter()
         with self._limited() as spent:
-            ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
+            if sort == SCORE:
+                ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
+            else:
+                ranked = self.rank(text, None, expand=expand, partial=False, count_more=False)
+                ranked.rows = by_date(ranked.rows, sort == NEWEST, limit, per_doc)
             hits = self._hits(ranked, explain, context)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
