@@ -178,6 +178,42 @@ def test_f3_fills_a_two_word_query_with_paragraphs_that_have_one_word(seeds_inde
     run(scenario)
 
 
+def test_f4_orders_the_hits_by_date_and_back(tmp_path):
+    """F4 cycles the one-shot command's --sort: by score, newest first, oldest first."""
+    from conftest import index_records
+
+    records = [
+        {"id": "old", "date": "2023-05-01", "text": "A ceasefire was agreed."},
+        {"id": "new", "date": "2024-05-01", "text": "The ceasefire held."},
+        {"id": "best", "date": "2023-12-01", "text": "Ceasefire, ceasefire, ceasefire."},
+    ]
+    index = index_records(records, tmp_path, "wire.jsonl")
+
+    async def scenario():
+        app = make_app(index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await type_query(pilot, "ceasefire")
+
+            def order() -> list[str]:
+                return [h.doc_id for h in app.screen.query_one(ResultList).hits]
+
+            assert order()[0] == "best"
+            await pilot.press("f4")
+            await settle(pilot)
+            assert order() == ["new", "best", "old"]
+            assert "newest first (F4)" in status_of(app)
+            await pilot.press("f4")
+            await settle(pilot)
+            assert order() == ["old", "best", "new"]
+            assert "oldest first (F4)" in status_of(app)
+            await pilot.press("f4")
+            await settle(pilot)
+            assert order()[0] == "best" and "F4" not in status_of(app)
+
+    run(scenario)
+
+
 def test_malformed_and_vacuous_queries_show_a_message(seeds_index):
     async def scenario():
         app = make_app(seeds_index)

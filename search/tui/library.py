@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.engine import ALL_WORDS, Engine, Hit, SearchResult
+from search.sorting import SCORE
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,14 @@ class Library:
         with self._lock:
             self.engine.close()
 
-    def search(self, text: str, limit: int | None, partial: bool | None = None) -> SearchResult:
+    def search(
+        self, text: str, limit: int | None, partial: bool | None = None, sort: str = SCORE
+    ) -> SearchResult:
         """The one-shot command's search (raises EmptyQuery on a vacuous query);
-        `partial=True` is its `--fill`."""
+        `partial=True` is its `--fill`, `sort` its `--sort`."""
         with self._lock:
             self.engine.refresh()
-            return self.engine.search(text, limit=limit, partial=partial)
+            return self.engine.search(text, limit=limit, partial=partial, sort=sort)
 
     def document(self, hit: Hit, query: str, mode: str = ALL_WORDS) -> list[Hit]:
         with self._lock:

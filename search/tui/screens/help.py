@@ -21,6 +21,7 @@ HELP = """\
   [b]escape[/b]          back                           [b]F2[/b]   search the suggested spelling
   [b]? / F1[/b]          this help                      [b]q / ctrl+c[/b]  quit
   [b]F3[/b]              two words: also paragraphs with one of them (on / off)
+  [b]F4[/b]              order: by score, newest first, oldest first
 
 [b]Query syntax[/b]
   ceasefire talks        paragraphs with [i]all[/i] the words (any of them if none has all)

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
 from search.engine import ANY_WORD, Hit
+from search.sorting import SCORE, SORTS
 from search.tui.library import Library
 from search.tui.messages import (
     DocumentLoaded,
@@ -40,6 +41,7 @@ class SearchScreen(Screen[None]):
         Binding("o", "open_source", "Open file"),
         Binding("f2", "accept_suggestion", "Did you mean", show=False),
         Binding("f3", "toggle_fill", "Some words too"),
+        Binding("f4", "cycle_sort", "Sort"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -54,6 +56,8 @@ class SearchScreen(Screen[None]):
         # F3: two-word queries are filled with paragraphs that have one of the words
         # too (the one-shot command's --fill; longer queries always are).
         self.fill = False
+        # F4: by score, newest first, oldest first (the one-shot command's --sort).
+        self.sort = SCORE
 
     def compose(self) -> ComposeResult:
         yield QueryInput(
@@ -135,15 +139,17 @@ class SearchScreen(Screen[None]):
             self.query_one(DocumentView).clear()
             self._show_status()
             return
-        self.run_search(self._seq, text, self.fill)
+        self.run_search(self._seq, text, self.fill, self.sort)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, seq: int, text: str, fill: bool = False) -> None:
+    def run_search(self, seq: int, text: str, fill: bool = False, sort: str = SCORE) -> None:
         from search.query import EmptyQuery
 
         outcome = SearchOutcome(seq, text)
         try:
-            outcome.result = self.app.library.search(text, self.app.limit, True if fill else None)
+            outcome.result = self.app.library.search(
+                text, self.app.limit, True if fill else None, sort
+            )
         except EmptyQuery as exc:
             outcome.error = str(exc)
         except Exception as exc:  # a damaged or vanished index: say so, keep the app
@@ -172,7 +178,7 @@ class SearchScreen(Screen[None]):
 
     def _show_status(self) -> None:
         text = status_text(
-            self.outcome, getattr(self, "info", None), self.app.show_timing, self.fill
+            self.outcome, getattr(self, "info", None), self.app.show_timing, self.fill, self.sort
         )
         self.query_one(StatusLine).update(text)
 
@@ -234,6 +240,14 @@ class SearchScreen(Screen[None]):
 
     def action_toggle_fill(self) -> None:
         self.fill = not self.fill
+        self._search_again()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._search_again()
+
+    def _search_again(self) -> None:
+        """The query in the box once more, after a change of F3 or F4."""
         text = self.query_one(QueryInput).value
         if self.app.library is None or not text.strip():
             self._show_status()

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from search.engine import ANY_WORD
+from search.sorting import SCORE
 from search.tui.library import IndexInfo
 from search.tui.messages import SearchOutcome
 
@@ -26,9 +27,11 @@ def status_text(
     info: IndexInfo | None,
     show_timing: bool = True,
     fill: bool = False,
+    sort: str = SCORE,
 ) -> Text:
     """What the status line says after `outcome` (None: nothing searched yet); `fill`:
-    F3 is on (two-word queries are filled with paragraphs that have one word)."""
+    F3 is on (two-word queries are filled with paragraphs that have one word); `sort`:
+    the order F4 chose."""
     line = Text()
     if outcome is None:
         line.append("Type to search.", style="dim")
@@ -48,7 +51,9 @@ def status_text(
             line.append(f", {shown} shown")
         if result.mode == ANY_WORD:
             line.append(" (any word)", style=WARN_STYLE)
-        if fill:
+        if sort != SCORE:
+            line.append(f" · {sort} first (F4)")
+        elif fill:  # sorted results keep to every-word matches
             line.append(" · some words too (F3)")
         if show_timing:
             line.append(f" · {result.elapsed_ms:.0f} ms")
