@@ -45,7 +45,7 @@ from search.scoring import (
     LuceneBM25,
     strip_tier,
 )
-from search.sorting import NEWEST, SCORE, by_date
+from search.sorting import NEWEST, SCORE, in_date_order
 from search.whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
@@ -222,11 +222,11 @@ class Engine:
         """
         started = time.perf_counter()
         with self._limited() as spent:
-            if sort == SCORE:
-                ranked = self.rank(text, limit, per_doc=per_doc, expand=expand, partial=partial)
-            else:
-                ranked = self.rank(text, None, expand=expand, partial=False, count_more=False)
-                ranked.rows = by_date(ranked.rows, sort == NEWEST, limit, per_doc)
+            if sort != SCORE:
+                partial = False  # in date order a partial match could outrank a full one
+            ranked = self.rank(
+                text, limit, per_doc=per_doc, expand=expand, partial=partial, sort=sort
+            )
             hits = self._hits(ranked, explain, context)
         notices = list(ranked.notices)
         complete = sum(1 for h in hits if not h.missing)
@@ -305,6 +305,7 @@ class Engine:
         expand: bool = False,
         count_more: bool = True,
         partial: bool | None = None,
+        sort: str = SCORE,
     ) -> Ranked:
         """Parse and rank, without highlighting (the harness and `search` both use this)."""
         parsed = self.parse(text)
@@ -315,7 +316,8 @@ class Engine:
         strict = self.strategy == ALL_ONLY or not partial
         # Collapsing walks the whole ranking, so it asks Whoosh for every match.
         # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
-        depth = None if per_doc > 0 or limit is None else max(limit, 5)
+        # So does sorting by date.
+        depth = None if per_doc > 0 or limit is None or sort != SCORE else max(limit, 5)
         counts = self._word_counts(text)
         run, results, lift = q, None, True
         keywords = len(parts) <= KEYWORDS and not expand and not self.proximity
@@ -346,7 +348,10 @@ class Engine:
             if relaxed is not None:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
-        if per_doc > 0:
+        if sort != SCORE:
+            order = in_date_order(self.searcher, results.top_n, newest=sort == NEWEST)
+            rows = self._collapse(results, limit, per_doc, count_more, order)
+        elif per_doc > 0:
             rows = self._collapse(results, limit, per_doc, count_more)
         else:
             top = results.top_n if limit is None else results.top_n[:limit]
@@ -361,17 +366,20 @@ class Engine:
             return len(self._collapse(results, limit, per_doc, count_more=False)) >= limit
         return len(results) >= limit
 
-    def _collapse(self, results, limit: int | None, per_doc: int, count_more: bool) -> list:
-        """The ranking with at most `per_doc` paragraphs of each document, each shown
-        document told how many more of its paragraphs match."""
+    def _collapse(
+        self, results, limit: int | None, per_doc: int, count_more: bool, order=None
+    ) -> list:
+        """The ranking (or `order`, the same matches in another order) with at most
+        `per_doc` paragraphs of each document (0: all), each shown document told how
+        many more of its paragraphs match."""
         shown: dict[tuple[str, str], int] = {}
         rows = []
-        for score, docnum in results.top_n:
+        for score, docnum in results.top_n if order is None else order:
             if limit is not None and len(rows) >= limit:
                 break
             stored = self.searcher.stored_fields(docnum)
             key = (stored.get("file_key", ""), stored.get("doc_id", ""))
-            if shown.get(key, 0) >= per_doc:
+            if per_doc and shown.get(key, 0) >= per_doc:
                 continue
             shown[key] = shown.get(key, 0) + 1
             rows.append([docnum, score, stored, key])

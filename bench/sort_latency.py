@@ -1,0 +1,95 @@
+"""What `--sort newest` costs beside ranking by score, on BBC + Reuters (M).
+
+Sorting by date needs every match's date (search/sorting.py: stored dates for a
+few thousand matches, the date field's terms for more). This times
+`Engine.search` (10 hits, 3 per document, highlighted, as `search` runs it) for
+each query in both orders, interleaved: warm (one open searcher, as in the TUI)
+and fresh (a new Engine per search, as each one-shot `search` opens one; the
+interpreter's start is not in it). Medians, and the matches per query. The index
+is built once into a cache folder and reused.
+
+    python bench/sort_latency.py [--rounds 5] [--rebuild]
+
+SEARCH_BENCH_CACHE overrides the cache folder; SEARCH_CORPORA the corpora folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.corpora import CORPORA  # noqa: E402
+
+SOURCES = ["bbc_news/bbc_news.jsonl", "reuters21578/reuters21578.jsonl.gz"]
+QUERIES = ["ceasefire", "oil prices", "interest rates", "election", "dollar yen", "said"]
+
+
+def build(cache: Path, rebuild: bool) -> Path:
+    from index.indexer import index_paths
+    from index.storage import index_exists
+
+    index_dir = cache / "sort-M"
+    if rebuild and index_dir.exists():
+        shutil.rmtree(index_dir)
+    if not index_exists(index_dir):
+        started = time.perf_counter()
+        index_paths([CORPORA / s for s in SOURCES], index_dir)
+        print(f"built {index_dir} in {time.perf_counter() - started:.0f} s", flush=True)
+    return index_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--rebuild", action="store_true")
+    args = p.parse_args(argv)
+    cache = Path(os.environ.get("SEARCH_BENCH_CACHE", "/tmp/archive-search-bench"))
+    index_dir = build(cache, args.rebuild)
+
+    from search.engine import Engine
+
+    times: dict[tuple[str, str, str], list[float]] = {}
+    totals: dict[str, int] = {}
+
+    def timed(engine: Engine, q: str, sort: str, how: str) -> None:
+        engine.time_limit = None  # measure the whole sort, not the 1 s cut
+        started = time.perf_counter()
+        result = engine.search(q, per_doc=3, sort=sort)
+        times.setdefault((q, sort, how), []).append(time.perf_counter() - started)
+        totals[q] = result.total
+
+    with Engine(index_dir) as engine:
+        for q in QUERIES:  # warm up: postings and stored fields in the page cache
+            engine.search(q, per_doc=3, sort="newest")
+        for _ in range(args.rounds):
+            for q in QUERIES:
+                for sort in ("score", "newest"):
+                    timed(engine, q, sort, "warm")
+                    with Engine(index_dir) as fresh:
+                        timed(fresh, q, sort, "fresh")
+    print(f"({args.rounds} rounds; ms, median)")
+    print(
+        "| query | matches | warm: by score | warm: newest first | fresh: by score "
+        "| fresh: newest first |"
+    )
+    print("|---|---|---|---|---|---|")
+    for q in QUERIES:
+        cells = [
+            f"{statistics.median(times[(q, sort, how)]) * 1000:.1f}"
+            for how in ("warm", "fresh")
+            for sort in ("score", "newest")
+        ]
+        print(f"| {q} | {totals[q]:,} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
