@@ -33,7 +33,12 @@ KILLS_PER_ROUND = int(os.environ.get("SEARCH_SOAK_TRIALS", "0") or 0) or 12
 BATCH = "60"
 
 
-def _kill_round(corpus, index_dir, rng, stats, before=None, extra=()):
+def _kill_round(corpus, index_dir, rng, stats, before=None, extra=(), change=None):
+    """KILLS_PER_ROUND runs of `search index`, each killed at a random moment (unless it
+    finished first), the index checked after each kill. `change`: after a run that
+    finished, change the corpus again, so the later runs of the round have work to
+    be killed in (an update finishes within the kill delays; without new work every
+    later run would be a no-op that no kill reaches)."""
     expected = expected_paragraphs(corpus)
     env = cli_env(SEARCH_BATCH_PARAGRAPHS=BATCH)
     args = ("index", str(corpus), "--index", str(index_dir), "-q", *extra)
@@ -46,6 +51,10 @@ def _kill_round(corpus, index_dir, rng, stats, before=None, extra=()):
         stats["kills"] += killed
         if not killed:
             assert proc.returncode == 0, proc.stderr
+            if change is not None:
+                before = expected  # what that run made complete
+                change()
+                expected = expected_paragraphs(corpus)
             continue
         if not (index_dir / "search-index.json").exists():
             stats["before_index"] += 1
@@ -75,14 +84,21 @@ def test_sigkill_during_indexing_never_loses_or_duplicates(tmp_path):
 
     # Round 2: a complete index whose files change: edits, deletions, additions.
     before = expected_paragraphs(corpus)
-    files = sorted(corpus.rglob("*.txt"))
-    for n, path in enumerate(rng.sample(files, len(files) // 5)):
-        write_doc(path, n, rng, version=1)
-    for path in rng.sample(files, len(files) // 20):
-        path.unlink(missing_ok=True)
-    for n in range(150):
-        write_doc(corpus / "part0" / f"new{n:04d}.txt", 90_000 + n, rng)
-    _kill_round(corpus, index_dir, rng, stats, before)
+    changes = iter(range(1, 1000))
+
+    def change_files() -> None:
+        version = next(changes)
+        files = sorted(corpus.rglob("*.txt"))
+        for n, path in enumerate(rng.sample(files, len(files) // 5)):
+            write_doc(path, n, rng, version=version)
+        for path in rng.sample(files, len(files) // 20):
+            path.unlink(missing_ok=True)
+        for n in range(150):
+            number = 90_000 + 1000 * version + n
+            write_doc(corpus / "part0" / f"new{number}.txt", number, rng)
+
+    change_files()
+    _kill_round(corpus, index_dir, rng, stats, before, change=change_files)
 
     # Round 3: `--rebuild` killed again and again (part-way through removing the old
     # index, creating the new one, or filling it), then run to the end.
