@@ -177,7 +177,12 @@ def run_queries(
             if timed:
                 started = time.perf_counter()
                 engine.search(
-                    typed, limit=10, per_doc=3, expand=expand, partial=True if fill else None
+                    typed,
+                    limit=10,
+                    per_doc=3,
+                    expand=expand,
+                    partial=True if fill else None,
+                    dedupe=True,  # as `search` runs it
                 )
                 latencies.append((time.perf_counter() - started) * 1000)
         except EmptyQuery:

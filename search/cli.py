@@ -82,6 +82,12 @@ def query_parser() -> argparse.ArgumentParser:
         "first (paragraphs with every word; undated ones last)",
     )
     p.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="show each paragraph whose text another hit already has (by default it is "
+        "shown once, with where else it is)",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="under each hit, the words it matched and missed and their share of its score",
@@ -306,6 +312,7 @@ def run_query(args: argparse.Namespace) -> int:
                 partial=True if args.fill else None,
                 context=args.context if args.limit else 0,
                 sort=args.sort,
+                dedupe=not args.all_copies,
             )
         except EmptyQuery as exc:
             warn(str(exc))

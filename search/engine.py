@@ -59,6 +59,10 @@ PER_DOC = 3
 PROXIMITY_SLOP = 8
 # A query that finds fewer paragraphs than this gets a did-you-mean check.
 FEW_HITS = 3
+# How many matches past a full page are still checked for copies of its paragraphs.
+# Copies score about alike: on BBC + Reuters, ten queries' 61 copies (with no bound)
+# ranked at most 22 places past the page.
+COPIES_LOOKAHEAD = 100
 
 
 @dataclass
@@ -100,6 +104,9 @@ class Hit:
     # `context`: the paragraphs just before and after it in its document
     before: list[Hit] = field(default_factory=list)
     after: list[Hit] = field(default_factory=list)
+    # paragraphs with the same text that matched too and are not shown (wire copies,
+    # boilerplate): {"path", "doc_id", "paragraph"} each
+    copies: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +141,7 @@ class Ranked:
     notices: list[str]
     expanded_with: list[str] = field(default_factory=list)
     relaxed: bool = False  # partial matches allowed: hits may miss some words
+    copies: dict[int, list[int]] = field(default_factory=dict)  # shown -> hidden same text
 
 
 class Engine:
@@ -202,6 +210,7 @@ class Engine:
         partial: bool | None = None,
         context: int = 0,
         sort: str = SCORE,
+        dedupe: bool = False,
     ) -> SearchResult:
         """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
 
@@ -219,13 +228,21 @@ class Engine:
         document (`before`, `after`), highlighted like the hit.
         sort: NEWEST or OLDEST orders the paragraphs with every word (any, when none
         has them all) by their document's date instead of by score (search.sorting).
+        dedupe: show a paragraph whose text one ranked above it has only as that
+        one's copy (`Hit.copies`), as the CLI and the TUI do; off, every paragraph.
         """
         started = time.perf_counter()
         with self._limited() as spent:
             if sort != SCORE:
                 partial = False  # in date order a partial match could outrank a full one
             ranked = self.rank(
-                text, limit, per_doc=per_doc, expand=expand, partial=partial, sort=sort
+                text,
+                limit,
+                per_doc=per_doc,
+                expand=expand,
+                partial=partial,
+                sort=sort,
+                dedupe=dedupe,
             )
             hits = self._hits(ranked, explain, context)
         notices = list(ranked.notices)
@@ -306,8 +323,14 @@ class Engine:
         count_more: bool = True,
         partial: bool | None = None,
         sort: str = SCORE,
+        dedupe: bool = False,
     ) -> Ranked:
-        """Parse and rank, without highlighting (the harness and `search` both use this)."""
+        """Parse and rank, without highlighting (the harness and `search` both use this).
+
+        dedupe: show a paragraph whose text is the same as one ranked above it only as
+        that one's copy (`Ranked.copies`); `search` does, the harness does not (it
+        ranks documents, and a copy is its own document there).
+        """
         parsed = self.parse(text)
         q = parsed.query
         parts = self.query_parts(text, q)
@@ -316,8 +339,9 @@ class Engine:
         strict = self.strategy == ALL_ONLY or not partial
         # Collapsing walks the whole ranking, so it asks Whoosh for every match.
         # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
-        # So does sorting by date.
-        depth = None if per_doc > 0 or limit is None or sort != SCORE else max(limit, 5)
+        # So do sorting by date and setting copies aside.
+        walk = per_doc > 0 or sort != SCORE or dedupe
+        depth = None if walk or limit is None else max(limit, 5)
         counts = self._word_counts(text)
         run, results, lift = q, None, True
         keywords = len(parts) <= KEYWORDS and not expand and not self.proximity
@@ -326,7 +350,7 @@ class Engine:
             # page, the partial ones would never be shown, and the intersection is
             # the cheaper query (a sentence seldom has ten of them: no try there).
             results = self._run(q, depth)
-            strict = self._fills(results, limit, per_doc)
+            strict = self._fills(results, limit, per_doc, dedupe)
             if not strict:
                 lift = not results.is_empty()  # none to lift: the plain union is faster
                 results = None
@@ -348,42 +372,72 @@ class Engine:
             if relaxed is not None:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
-        if sort != SCORE:
-            order = in_date_order(self.searcher, results.top_n, newest=sort == NEWEST)
-            rows = self._collapse(results, limit, per_doc, count_more, order)
-        elif per_doc > 0:
-            rows = self._collapse(results, limit, per_doc, count_more)
+        copies: dict[int, list[int]] = {}
+        if walk:
+            order = None
+            if sort != SCORE:
+                order = in_date_order(self.searcher, results.top_n, newest=sort == NEWEST)
+            kept = copies if dedupe else None
+            rows = self._collapse(results, limit, per_doc, count_more, order, kept)
         else:
             top = results.top_n if limit is None else results.top_n[:limit]
             rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in top]
-        return Ranked(run, q, parts, rows, len(results), parsed.notices, expanded_with, loose)
+        return Ranked(
+            run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies
+        )
 
-    def _fills(self, results, limit: int | None, per_doc: int) -> bool:
-        """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document)."""
+    def _fills(self, results, limit: int | None, per_doc: int, dedupe: bool = False) -> bool:
+        """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document,
+        copies set aside when `dedupe`)."""
         if limit is None:
             return False
-        if per_doc > 0:
-            return len(self._collapse(results, limit, per_doc, count_more=False)) >= limit
+        if per_doc > 0 or dedupe:
+            kept = {} if dedupe else None
+            rows = self._collapse(results, limit, per_doc, count_more=False, copies=kept)
+            return len(rows) >= limit
         return len(results) >= limit
 
     def _collapse(
-        self, results, limit: int | None, per_doc: int, count_more: bool, order=None
+        self,
+        results,
+        limit: int | None,
+        per_doc: int,
+        count_more: bool,
+        order=None,
+        copies: dict[int, list[int]] | None = None,
     ) -> list:
         """The ranking (or `order`, the same matches in another order) with at most
         `per_doc` paragraphs of each document (0: all), each shown document told how
-        many more of its paragraphs match."""
+        many more of its paragraphs match. `copies`: set aside a paragraph whose text
+        is that of one shown before it, listed under that one's docnum."""
         shown: dict[tuple[str, str], int] = {}
+        first_with: dict[str, int] = {}  # a shown paragraph's text -> its docnum
         rows = []
+        past_page = 0
         for score, docnum in results.top_n if order is None else order:
             if limit is not None and len(rows) >= limit:
-                break
+                # Copies score about alike, so they rank close together: look a little
+                # past the page for more copies of its paragraphs, not at every match.
+                past_page += 1
+                if copies is None or past_page > COPIES_LOOKAHEAD:
+                    break
             stored = self.searcher.stored_fields(docnum)
+            if copies is not None:
+                same = " ".join(stored.get("text", "").split()).casefold()
+                if same and same in first_with:
+                    copies[first_with[same]].append(docnum)
+                    continue
+            if past_page:
+                continue
             key = (stored.get("file_key", ""), stored.get("doc_id", ""))
             if per_doc and shown.get(key, 0) >= per_doc:
                 continue
+            if copies is not None and same:
+                first_with[same] = docnum
+                copies[docnum] = []
             shown[key] = shown.get(key, 0) + 1
             rows.append([docnum, score, stored, key])
-        if count_more and len(results) > len(rows):
+        if count_more and per_doc and len(results) > len(rows):
             matched = {docnum for _, docnum in results.top_n}  # every match: no limit
             for row in rows:
                 key = row[3]
@@ -619,10 +673,20 @@ class Engine:
             hit.more_in_doc = more
             hit.explain = shares if explain else []
             hit.docnum = docnum
+            hit.copies = [self._location(d) for d in ranked.copies.get(docnum, [])]
             if context > 0:
                 hit.before, hit.after = self._neighbours(hit, context, terms, phrase_list)
             hits.append(hit)
         return hits
+
+    def _location(self, docnum: int) -> dict:
+        """Where a paragraph is: what `--json` lists for each copy of a hit."""
+        f = self.searcher.stored_fields(docnum)
+        return {
+            "path": f.get("path", ""),
+            "doc_id": f.get("doc_id", ""),
+            "paragraph": int(f.get("paragraph", 0)),
+        }
 
     def _neighbours(self, hit: Hit, n: int, terms, phrase_list) -> tuple[list[Hit], list[Hit]]:
         """The `n` paragraphs before and after `hit` in its document (fewer at its ends):

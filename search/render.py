@@ -20,9 +20,13 @@ NOTES_STYLE = "dim"
 
 def location(hit: Hit) -> str:
     """Where a paragraph lives: path, the record id when it differs, paragraph number."""
-    where = hit.path if hit.doc_id in ("", hit.path) else f"{hit.path} › {hit.doc_id}"
     page = f" p.{hit.page}" if hit.page else ""
-    return f"{where}{page} ¶{hit.paragraph}"
+    return _place(hit.path, hit.doc_id, hit.paragraph, page)
+
+
+def _place(path: str, doc_id: str, paragraph: int, page: str = "") -> str:
+    where = path if doc_id in ("", path) else f"{path} › {doc_id}"
+    return f"{where}{page} ¶{paragraph}"
 
 
 def hit_to_json(hit: Hit) -> dict:
@@ -45,6 +49,7 @@ def hit_to_json(hit: Hit) -> dict:
         "more_in_doc": hit.more_in_doc,
         **({"explain": explain_json(hit)} if hit.explain else {}),
         **({"context": context_json(hit)} if hit.before or hit.after else {}),
+        **({"copies": hit.copies} if hit.copies else {}),
     }
 
 
@@ -86,7 +91,16 @@ def notes_line(hit: Hit) -> str:
         parts.append("missing: " + ", ".join(hit.missing))
     if hit.more_in_doc:
         parts.append(f"+{hit.more_in_doc} more in this document")
+    if hit.copies:
+        parts.append(copies_note(hit.copies))
     return " · ".join(parts)
+
+
+def copies_note(copies: list[dict], named: int = 2) -> str:
+    """'same text also in b.txt ¶3, c.txt ¶1 and 4 more' (`--all-copies` shows them)."""
+    places = [_place(c["path"], c["doc_id"], c["paragraph"]) for c in copies[:named]]
+    rest = len(copies) - len(places)
+    return "same text also in " + ", ".join(places) + (f" and {rest} more" if rest else "")
 
 
 def summary_to_json(result: SearchResult) -> dict:

@@ -214,6 +214,27 @@ def test_f4_orders_the_hits_by_date_and_back(tmp_path):
     run(scenario)
 
 
+def test_a_copied_paragraph_is_listed_once_with_its_copies(tmp_path):
+    from conftest import index_records
+
+    from search.tui.widgets.results import hit_prompt
+
+    same = "Fighting resumed despite the ceasefire, officials said."
+    records = [{"id": name, "text": same} for name in ("a", "b", "c")]
+    index = index_records(records, tmp_path, "wire.jsonl")
+
+    async def scenario():
+        app = make_app(index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await type_query(pilot, "ceasefire")
+            (hit,) = app.screen.query_one(ResultList).hits
+            assert len(hit.copies) == 2
+            assert "+2 copies" in hit_prompt(hit).plain
+
+    run(scenario)
+
+
 def test_malformed_and_vacuous_queries_show_a_message(seeds_index):
     async def scenario():
         app = make_app(seeds_index)

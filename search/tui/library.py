@@ -54,10 +54,10 @@ class Library:
         self, text: str, limit: int | None, partial: bool | None = None, sort: str = SCORE
     ) -> SearchResult:
         """The one-shot command's search (raises EmptyQuery on a vacuous query);
-        `partial=True` is its `--fill`, `sort` its `--sort`."""
+        `partial=True` is its `--fill`, `sort` its `--sort`; copies set aside as there."""
         with self._lock:
             self.engine.refresh()
-            return self.engine.search(text, limit=limit, partial=partial, sort=sort)
+            return self.engine.search(text, limit=limit, partial=partial, sort=sort, dedupe=True)
 
     def document(self, hit: Hit, query: str, mode: str = ALL_WORDS) -> list[Hit]:
         with self._lock:

@@ -27,6 +27,8 @@ def hit_prompt(hit: Hit) -> Text:
         prompt.append("  § ", style="dim")
         prompt.append(hit.heading, style=HEADING_STYLE)
     details = [d for d in (hit.source, hit.date.strftime("%Y-%m-%d") if hit.date else "") if d]
+    if hit.copies:
+        details.append(f"+{len(hit.copies)} cop{'ies' if len(hit.copies) > 1 else 'y'}")
     if details:
         prompt.append("  · " + " · ".join(details), style="dim")
     prompt.append("\n")

@@ -1,14 +1,18 @@
-"""What `--sort newest` costs beside ranking by score, on BBC + Reuters (M).
+"""What the one-shot's orderings cost beside the plain ranking, on BBC + Reuters (M).
 
-Sorting by date needs every match's date (search/sorting.py: stored dates for a
-few thousand matches, the date field's terms for more). This times
-`Engine.search` (10 hits, 3 per document, highlighted, as `search` runs it) for
-each query in both orders, interleaved: warm (one open searcher, as in the TUI)
-and fresh (a new Engine per search, as each one-shot `search` opens one; the
-interpreter's start is not in it). Medians, and the matches per query. The index
-is built once into a cache folder and reused.
+- plain: `Engine.search` ranked by score, every paragraph (the library's default);
+- copies aside: the same with copies set aside (`dedupe=True`, what `search` and
+  the TUI do: a paragraph whose text one above it has is listed as its copy, which
+  reads the stored text of the matches walked, up to 100 past the page);
+- newest: `--sort newest` (search/sorting.py: stored dates for a few thousand
+  matches, the date field's terms for more), copies aside.
 
-    python bench/sort_latency.py [--rounds 5] [--rebuild]
+Each is `Engine.search` with 10 hits, 3 per document, highlighted, timed per query,
+interleaved: warm (one open searcher, as in the TUI) and fresh (a new Engine per
+search, as each one-shot `search` opens one; the interpreter's start is not in it).
+Medians, and the matches per query. The index is built once into a cache folder.
+
+    python bench/options_latency.py [--rounds 5] [--rebuild]
 
 SEARCH_BENCH_CACHE overrides the cache folder; SEARCH_CORPORA the corpora folder.
 """
@@ -30,6 +34,11 @@ from bench.corpora import CORPORA  # noqa: E402
 
 SOURCES = ["bbc_news/bbc_news.jsonl", "reuters21578/reuters21578.jsonl.gz"]
 QUERIES = ["ceasefire", "oil prices", "interest rates", "election", "dollar yen", "said"]
+VARIANTS: dict[str, dict] = {
+    "plain": {},
+    "copies aside": {"dedupe": True},
+    "newest": {"dedupe": True, "sort": "newest"},
+}
 
 
 def build(cache: Path, rebuild: bool) -> Path:
@@ -59,33 +68,31 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[tuple[str, str, str], list[float]] = {}
     totals: dict[str, int] = {}
 
-    def timed(engine: Engine, q: str, sort: str, how: str) -> None:
-        engine.time_limit = None  # measure the whole sort, not the 1 s cut
+    def timed(engine: Engine, q: str, variant: str, how: str) -> None:
+        engine.time_limit = None  # measure all of it, not the 1 s cut
         started = time.perf_counter()
-        result = engine.search(q, per_doc=3, sort=sort)
-        times.setdefault((q, sort, how), []).append(time.perf_counter() - started)
+        result = engine.search(q, per_doc=3, **VARIANTS[variant])
+        times.setdefault((q, variant, how), []).append(time.perf_counter() - started)
         totals[q] = result.total
 
     with Engine(index_dir) as engine:
         for q in QUERIES:  # warm up: postings and stored fields in the page cache
-            engine.search(q, per_doc=3, sort="newest")
+            engine.search(q, per_doc=3, sort="newest", dedupe=True)
         for _ in range(args.rounds):
             for q in QUERIES:
-                for sort in ("score", "newest"):
-                    timed(engine, q, sort, "warm")
+                for variant in VARIANTS:
+                    timed(engine, q, variant, "warm")
                     with Engine(index_dir) as fresh:
-                        timed(fresh, q, sort, "fresh")
+                        timed(fresh, q, variant, "fresh")
+    names = [f"{how}: {variant}" for how in ("warm", "fresh") for variant in VARIANTS]
     print(f"({args.rounds} rounds; ms, median)")
-    print(
-        "| query | matches | warm: by score | warm: newest first | fresh: by score "
-        "| fresh: newest first |"
-    )
-    print("|---|---|---|---|---|---|")
+    print("| query | matches | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
     for q in QUERIES:
         cells = [
-            f"{statistics.median(times[(q, sort, how)]) * 1000:.1f}"
+            f"{statistics.median(times[(q, variant, how)]) * 1000:.1f}"
             for how in ("warm", "fresh")
-            for sort in ("score", "newest")
+            for variant in VARIANTS
         ]
         print(f"| {q} | {totals[q]:,} | " + " | ".join(cells) + " |")
     return 0
