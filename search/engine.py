@@ -328,8 +328,8 @@ class Engine:
         """Parse and rank, without highlighting (the harness and `search` both use this).
 
         dedupe: show a paragraph whose text is the same as one ranked above it only as
-        that one's copy (`Ranked.copies`); `search` does, the harness does not (it
-        ranks documents, and a copy is its own document there).
+        that one's copy (`Ranked.copies`); the `search` command and the TUI do, the
+        harness does not (it ranks documents, and a copy is its own document there).
         """
         parsed = self.parse(text)
         q = parsed.query
