@@ -78,7 +78,7 @@ def write_out_near(text: str, notices: list[str]) -> str:
     pieces = re.split(_QUOTED, text)
     dropped = False
     for i in range(0, len(pieces), 2):  # the even pieces are outside quotes
-        piece = re.sub(_CHAIN, _as_phrase, pieces[i])
+        piece = re.sub(_CHAIN, lambda m: _as_phrase(m, notices), pieces[i])
         piece, count = re.subn(_LEFT_OVER, " ", piece)
         dropped = dropped or count > 0
         pieces[i] = piece
@@ -87,11 +87,16 @@ def write_out_near(text: str, notices: list[str]) -> str:
     return "".join(pieces)
 
 
-def _as_phrase(match: re.Match) -> str:
+def _as_phrase(match: re.Match, notices: list[str]) -> str:
     chain = match.group(1)
     words = re.split(_NEAR, chain)[::2]  # split() also returns each link's window
     slop = max(int(n) if n else NEAR_WORDS for n in re.findall(_NEAR, chain))
-    return '"' + " ".join(words) + f'"~{max(slop, 1)}'
+    if slop < 2:  # `"a b"~1` is the exact phrase, in its order: not "near"
+        notices.append(
+            f"searched NEAR/{slop} as NEAR/2 (for the words side by side, in order, use a phrase)"
+        )
+        slop = 2
+    return '"' + " ".join(words) + f'"~{slop}'
 
 
 def near_spans(

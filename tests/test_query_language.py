@@ -133,6 +133,10 @@ def test_near(engine):
     assert found(engine, "ceasefire NEAR negotiators") == [("talks", 1)]
     assert found(engine, "ceasefire NEAR/5 negotiators") == [("talks", 1)]
     assert found(engine, "ceasefire NEAR/2 negotiators") == []
+    # NEAR/1 and NEAR/0 are NEAR/2 (either order), said in a notice
+    result = engine.search("discuss NEAR/1 moscow", suggest=False)  # "Moscow to discuss"
+    assert [(h.doc_id, h.paragraph) for h in result.hits] == [("talks", 1)]
+    assert any("NEAR/2" in n for n in result.notices)
     assert found(engine, "negotiators NEAR moscow NEAR ceasefire") == [("talks", 1)]
     # The title says "Ceasefire", but not near ¶2's "hostages".
     assert found(engine, "hostages NEAR ceasefire") == []
