@@ -267,7 +267,9 @@ def explain_failure(exc: Exception, index_option: str | None, indexing: bool) ->
 
 
 def run_query(args: argparse.Namespace) -> int:
-    text = " ".join([*args.query, *args.explicit]).strip()
+    # argparse hands `--query=--` over as an empty list, not a string
+    explicit = [q if isinstance(q, str) else " ".join(q) for q in args.explicit]
+    text = " ".join([*args.query, *explicit]).strip()
     if not text:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return run_tui("", args.index, 50)

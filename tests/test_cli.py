@@ -233,6 +233,13 @@ def test_date_filters(archive_index, capsys):
     assert {h["doc_id"] for h in hits} == {"wire-003"}
 
 
+def test_a_query_of_two_dashes_is_a_usage_error_not_a_crash(seeds_index, capsys):
+    # argparse gives `--query=--` as [] where a string is expected
+    assert main(["--index", str(seeds_index), "--query=--"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_a_word_that_names_a_command_can_be_searched(seeds_index, capsys):
     assert main(["--index", str(seeds_index), "-e", "index"]) == 1
     assert "Traceback" not in capsys.readouterr().err

@@ -39,6 +39,7 @@ QUERY_PIECES = st.sampled_from(
         "page:[1 TO", "TO", "]", "{", "}", "[", "+", "-", "\\", "/", "'", "’", "“",
         "path:", "heading:", "source:", "x" * 300, "\x00", "\x1b[31m", "\u200b", "\ufeff",
         "\u202e", "é", "ß", "日本", "🙂", "\ud800", "\n", "\t", " ", "%", "&&", "||",
+        "NEAR", "NEAR/3", "NEAR/0", "NEAR/99999999999999999999", "near",
     ]
 )  # fmt: skip
 QUERIES = st.one_of(
@@ -68,8 +69,20 @@ def _safe(text: str) -> str:
     return text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
 
 
+FLAGS = [
+    [],
+    ["--json"],
+    ["-c"],
+    ["-l"],
+    ["-n", "0"],
+    ["-C", "2", "--json"],
+    ["--sort", "newest"],
+    ["--all-copies", "-C", "1"],
+]
+
+
 @FUZZ
-@given(query=QUERIES, flag=st.sampled_from([[], ["--json"], ["-c"], ["-l"], ["-n", "0"]]))
+@given(query=QUERIES, flag=st.sampled_from(FLAGS))
 def test_query_never_raises_past_the_cli(small_index, capsys, query, flag):
     try:
         code = main([*flag, "--index", str(small_index), f"--query={_safe(query)}"])
@@ -84,14 +97,19 @@ def test_query_never_raises_past_the_cli(small_index, capsys, query, flag):
 
 
 @FUZZ
-@given(query=QUERIES)
-def test_engine_search_raises_only_empty_query(small_index, query):
+@given(
+    query=QUERIES,
+    options=st.sampled_from(
+        [{}, {"dedupe": True, "context": 1}, {"sort": "oldest", "per_doc": 1}, {"per_doc": 3}]
+    ),
+)
+def test_engine_search_raises_only_empty_query(small_index, query, options):
     from search.engine import Engine
     from search.query import EmptyQuery
 
     with Engine(small_index) as engine:
         try:
-            result = engine.search(query, limit=5)
+            result = engine.search(query, limit=5, **options)
         except EmptyQuery:
             return
     assert result.total >= len(result.hits)
