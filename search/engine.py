@@ -256,6 +256,8 @@ class Engine:
                 "the rest have some of them (missing words shown)"
             )
         notices += self._limit_notices(spent)
+        if sort != SCORE and hits and not any(h.date for h in hits):
+            notices.append("none of these paragraphs has a date; they are in order of score")
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)

@@ -78,3 +78,12 @@ def test_cli_sort_option(ix, capsys):
         main(["--index", str(ix), "--sort", "sideways", "ceasefire"])
     err = capsys.readouterr().err
     assert exited.value.code == 2 and len(err.strip().splitlines()) == 1 and "--sort" in err
+
+
+def test_undated_results_say_so(tmp_path):
+    ix = index_records([{"id": "x", "text": "A ceasefire."}], tmp_path, "undated.jsonl")
+    with Engine(ix) as engine:
+        result = engine.search("ceasefire", suggest=False, sort="newest")
+        assert [h.doc_id for h in result.hits] == ["x"]
+        assert any("has a date" in n for n in result.notices)
+        assert not engine.search("ceasefire", suggest=False).notices
