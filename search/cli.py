@@ -12,6 +12,7 @@ import os
 import sys
 
 from index.errors import SearchToolError
+from search.sorting import SCORE, SORTS
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -76,8 +77,8 @@ def query_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sort",
-        choices=("score", "newest", "oldest"),
-        default="score",
+        choices=SORTS,
+        default=SCORE,
         help="order of the hits: by score (default), or by date, newest or oldest "
         "first (paragraphs with every word; undated ones last)",
     )
