@@ -509,7 +509,11 @@ class Engine:
         for _, part in parts:
             if self._is_function_word(part):
                 continue
-            texts = [leaf.text for leaf in part.leaves() if isinstance(leaf, wq.Term)]
+            texts = [
+                leaf.text
+                for leaf in part.leaves()
+                if isinstance(leaf, wq.Term) and leaf.field() == "text"  # English stems
+            ]
             texts = [t for t in texts if t]
             if texts and len(set(texts)) == 1:
                 stems.append(texts[0])
@@ -531,11 +535,13 @@ class Engine:
         return self._function_stems
 
     def _is_function_word(self, part: wq.Query) -> bool:
-        stems = self.function_stems()
+        """Whether `part` is one English function word. Only its English term says so:
+        the German field stems `where` to `wher` and `have` to `hav`."""
         leaves = list(part.leaves())
-        return bool(leaves) and all(
-            isinstance(leaf, wq.Term) and leaf.text in stems for leaf in leaves
-        )
+        if not leaves or not all(isinstance(leaf, wq.Term) for leaf in leaves):
+            return False
+        english = [leaf.text for leaf in leaves if leaf.field() == "text"]
+        return bool(english) and all(text in self.function_stems() for text in english)
 
     def _run(self, q: wq.Query, limit: int | None):
         """Search within what is left of `time_limit`; past it, keep what was collected.
