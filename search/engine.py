@@ -370,7 +370,7 @@ class Engine:
             results = self._run(run, depth)
         if strict and results.is_empty():
             # The core issue's fallback: OR only when AND finds nothing.
-            relaxed = relax(q, lambda free: wq.Or(_counted(free, counts)))
+            relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
             if relaxed is not None:
                 run, loose = relaxed, True
                 results = self._run(run, depth)
@@ -493,10 +493,20 @@ class Engine:
     ) -> list[wq.Query]:
         """The words a relaxed query scores: without a sentence's function words, one
         part per word, boosted by how often the query asks for it."""
-        if self.drop_function_words and len(free) > KEYWORDS:
-            kept = [part for part in free if not self._is_function_word(part)]
-            free = kept or free
+        free = self._content_words(free)
         return _counted(free, counts) if counts else free
+
+    def _content_words(self, free: list[wq.Query]) -> list[wq.Query]:
+        return [part for part, kept in zip(free, self._searched(free), strict=True) if kept]
+
+    def _searched(self, free: list[wq.Query]) -> list[bool]:
+        """Which free words a relaxed query searches for: all of them, but a sentence's
+        function words (search.prose) only when it has nothing else."""
+        if self.drop_function_words and len(free) > KEYWORDS:
+            content = [not self._is_function_word(part) for part in free]
+            if any(content):
+                return content
+        return [True] * len(free)
 
     def _with_proximity(self, run: wq.Query, parts: list[tuple[str, wq.Query]]) -> wq.Query:
         """Reward paragraphs where neighbouring query words stand close together.
@@ -669,8 +679,12 @@ class Engine:
         # The words' shares name what a partial match misses and fill --explain; a
         # wildcard's share means scoring every word it expands to again: only on demand.
         docnums = [row[0] for row in ranked.rows]
+        parts = ranked.parts
+        if ranked.relaxed:  # a sentence's function words were not searched for
+            searched = self._searched([part for _, part in parts])
+            parts = [p for p, kept in zip(parts, searched, strict=True) if kept]
         if ranked.relaxed or explain:
-            all_shares = self.shares_for(docnums, ranked.parts)
+            all_shares = self.shares_for(docnums, parts)
         else:
             all_shares = {d: [] for d in docnums}
         hits = []

@@ -16,6 +16,7 @@ PARA_STYLE = "green"
 HEADING_STYLE = "italic cyan"
 EXPLAIN_STYLE = "dim cyan"
 NOTES_STYLE = "dim"
+MISSING_NAMED = 8  # missing words named under a hit; the rest are counted
 
 
 def location(hit: Hit) -> str:
@@ -80,7 +81,7 @@ def explain_line(hit: Hit) -> str:
         parts = ["matched only through filters"]
     missing = [s.word for s in hit.explain if not s.matched]
     if missing:
-        parts.append("missing: " + ", ".join(missing))
+        parts.append(missing_note(missing))
     return " · ".join(parts)
 
 
@@ -88,12 +89,20 @@ def notes_line(hit: Hit) -> str:
     """What a hit lacks and what it hides: "missing: hostages · +2 more in this document"."""
     parts = []
     if hit.missing and not hit.explain:
-        parts.append("missing: " + ", ".join(hit.missing))
+        parts.append(missing_note(hit.missing))
     if hit.more_in_doc:
         parts.append(f"+{hit.more_in_doc} more in this document")
     if hit.copies:
         parts.append(copies_note(hit.copies))
     return " · ".join(parts)
+
+
+def missing_note(words: list[str], named: int = MISSING_NAMED) -> str:
+    """'missing: a, b and 3 more': a pasted paragraph misses dozens of its words, and
+    a line of them all would bury the hit (`--json` lists every one)."""
+    if len(words) <= named + 1:  # "and 1 more" would take the room of the word
+        return "missing: " + ", ".join(words)
+    return f"missing: {', '.join(words[:named])} and {len(words) - named} more"
 
 
 def copies_note(copies: list[dict], named: int = 2) -> str:

@@ -80,6 +80,28 @@ def test_no_every_word_match_falls_back_to_some_words(engine):
     assert any("no paragraph has all the words" in n for n in result.notices)
 
 
+def test_a_sentence_s_function_words_are_neither_missing_nor_scored(engine):
+    # Six words, so a sentence: `which`, `where` and `what` are not searched for,
+    # and a hit that lacks them must not be told it misses them.
+    query = "which lantern, where harbour, what quay"
+    result = engine.search(query, limit=3, suggest=False, explain=True)
+    assert result.hits[0].doc_id == "all"
+    assert result.hits[0].missing == []  # has every word that was searched for
+    assert result.mode == ALL_WORDS
+    words = {s.word for s in result.hits[0].explain}
+    assert words == {"lantern", "harbour", "quay"}
+    assert result.hits[1].missing == ["lantern", "harbour"]
+
+
+def test_a_long_missing_list_names_a_few_and_counts_the_rest():
+    from search.render import missing_note
+
+    words = [f"w{i}" for i in range(20)]
+    assert missing_note(words) == "missing: w0, w1, w2, w3, w4, w5, w6, w7 and 12 more"
+    assert missing_note(words[:9]) == "missing: " + ", ".join(words[:9])  # never "1 more"
+    assert missing_note(["moscow"]) == "missing: moscow"
+
+
 def test_every_function_word_is_known_whatever_the_other_languages_stem_it_to(engine):
     # A bare word is looked up in the English, German and Arabic fields; the German
     # stemmer makes `wher` of `where` and `hav` of `have`, which once kept 37 of

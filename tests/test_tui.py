@@ -235,6 +235,25 @@ def test_a_copied_paragraph_is_listed_once_with_its_copies(tmp_path):
     run(scenario)
 
 
+def test_a_partial_match_says_which_words_it_misses(seeds_index):
+    from search.tui.widgets.results import hit_prompt
+
+    async def scenario():
+        app = make_app(seeds_index)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await type_query(pilot, "ceasefire bogdanov palestinian")
+            hits = app.screen.query_one(ResultList).hits
+            assert hits and not hits[0].missing  # the paragraph with all three first
+            partial = [hit for hit in hits if hit.missing]
+            assert partial, "three words fill the list with paragraphs that have some"
+            for hit in partial:
+                assert f"missing: {', '.join(hit.missing)}" in hit_prompt(hit).plain
+            assert "missing" not in hit_prompt(hits[0]).plain
+
+    run(scenario)
+
+
 def test_malformed_and_vacuous_queries_show_a_message(seeds_index):
     async def scenario():
         app = make_app(seeds_index)

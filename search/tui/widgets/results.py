@@ -11,9 +11,10 @@ from textual.widgets.option_list import Option
 
 from search.engine import Hit
 from search.highlight import fragment
-from search.render import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
+from search.render import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, missing_note, styled_text
 
 FRAGMENT_CHARS = 240
+MISSING_NAMED_TUI = 4  # the details line shares one row with the heading
 
 
 def hit_prompt(hit: Hit) -> Text:
@@ -27,6 +28,8 @@ def hit_prompt(hit: Hit) -> Text:
         prompt.append("  § ", style="dim")
         prompt.append(hit.heading, style=HEADING_STYLE)
     details = [d for d in (hit.source, hit.date.strftime("%Y-%m-%d") if hit.date else "") if d]
+    if hit.missing:  # a partial match says so, as under the one-shot command's hits
+        details.append(missing_note(hit.missing, named=MISSING_NAMED_TUI))
     if hit.copies:
         details.append(f"+{len(hit.copies)} cop{'ies' if len(hit.copies) > 1 else 'y'}")
     if details:
