@@ -799,7 +799,8 @@ def _counted(free: list[wq.Query], counts: Counter[str]) -> list[wq.Query]:
             if stem in seen:
                 continue
             seen.add(stem)
-        n = max((counts.get(stem, 0) for stem in stems), default=0)
+        # The counts are of English stems (the query analyzer's).
+        n = max((counts.get(stem, 0) for stem in english or stems), default=0)
         out.append(part.with_boost(part.boost * n) if n > 1 else part)
     return out
 

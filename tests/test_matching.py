@@ -116,3 +116,18 @@ def test_every_function_word_is_known_whatever_the_other_languages_stem_it_to(en
         kept += [word for part in parts if not engine._is_function_word(part)]
     assert kept == []
     assert looked_up > 100  # most are indexed (only Lucene's 33 stop words are not)
+
+
+def test_a_word_counts_as_often_as_the_query_repeats_its_english_stem(engine):
+    # `searchers` stems to `searcher` in English but to `search` in German: asking
+    # for `search` twice must not make `searchers` count twice too.
+    from search.engine import _counted
+    from search.query import free_parts
+
+    text = "search search searchers"
+    parts = _counted(free_parts(engine.parse(text).query), engine._word_counts(text))
+    boosts = {
+        next(leaf.text for leaf in part.leaves() if leaf.field() == "text"): part.boost
+        for part in parts
+    }
+    assert boosts == {"search": 2.0, "searcher": 1.0}
