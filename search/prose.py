@@ -4,7 +4,8 @@ The index keeps all but Lucene's 33 stop words, so `us` and `may` stay findable
 and a short query means what it says. A sentence-long query ("what problems are
 there in making up descriptive titles?") is prose, though: its `what`, `there`
 and `up` match most paragraphs and only add noise to the ranking. For queries
-longer than `scoring.KEYWORDS` words, these (NLTK's English list) are dropped.
+longer than `scoring.KEYWORDS` words, these (NLTK's English list, with contractions
+written whole) are dropped.
 """
 
 from __future__ import annotations
@@ -21,5 +22,14 @@ FUNCTION_WORDS = frozenset(
     very s t can will just don should now d ll m o re ve y ain aren couldn didn doesn
     hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn
     also would could might must shall may us
+    """.split()
+    # The split pieces above (`don`, `t`) are what NLTK's tokenizer makes of a
+    # contraction; ours keeps it whole, so the whole forms are listed too.
+    + """
+    i'm i'd i've i'll you're you've you'd you'll he'd he'll she'd she'll it'll we're
+    we've we'd we'll they're they've they'd they'll that'll there'll what're who've
+    don't doesn't didn't can't cannot couldn't won't wouldn't shan't shouldn't
+    should've could've would've might've must've isn't aren't wasn't weren't hasn't
+    haven't hadn't mightn't mustn't needn't ain't
     """.split()
 )

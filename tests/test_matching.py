@@ -91,6 +91,10 @@ def test_a_sentence_s_function_words_are_neither_missing_nor_scored(engine):
     words = {s.word for s in result.hits[0].explain}
     assert words == {"lantern", "harbour", "quay"}
     assert result.hits[1].missing == ["lantern", "harbour"]
+    # Contractions are one word to the analyzer, and function words all the same.
+    hit = engine.search("I'd like the lantern, don't mind the harbour quay", explain=True).hits[0]
+    assert (hit.doc_id, hit.missing) == ("all", ["like", "mind"])
+    assert {s.word for s in hit.explain} == {"like", "lantern", "mind", "harbour", "quay"}
 
 
 def test_a_long_missing_list_names_a_few_and_counts_the_rest():
