@@ -156,7 +156,7 @@ class Engine:
         self.weighting = weighting if weighting is not None else LuceneBM25()
         self.drop_function_words = True  # in sentence-long queries (see search.prose)
         self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
-        self._function_stems: set[str] | None = None
+        self._function_stems: dict[str, set[str]] = {}  # by field
         self._searcher = None
         self.time_limit: float | None = TIME_LIMIT_SECONDS
         self._timed_out = False
@@ -501,11 +501,20 @@ class Engine:
 
     def _searched(self, free: list[wq.Query]) -> list[bool]:
         """Which free words a relaxed query searches for: all of them, but a sentence's
-        function words (search.prose) only when it has nothing else."""
+        function words (search.prose) only when it has nothing else.
+
+        A sentence is German when at least two of its words are German function words
+        and not English ones, and more than the other way round: one such word can be
+        an English one's stem (`due` -> `du`) or an English noun (`man`, `die`)."""
         if self.drop_function_words and len(free) > KEYWORDS:
-            content = [not self._is_function_word(part) for part in free]
-            if any(content):
-                return content
+            english = [self._is_function_word(part) for part in free]
+            german = [self._is_function_word(part, "text_de") for part in free]
+            german_only = sum(g and not e for e, g in zip(english, german, strict=True))
+            english_only = sum(e and not g for e, g in zip(english, german, strict=True))
+            is_german = german_only >= 2 and german_only > english_only
+            function = german if is_german else english
+            if not all(function):
+                return [not f for f in function]
         return [True] * len(free)
 
     def _with_proximity(self, run: wq.Query, parts: list[tuple[str, wq.Query]]) -> wq.Query:
@@ -534,24 +543,26 @@ class Engine:
         ]
         return wq.AndMaybe(run, wq.Or(pairs)) if pairs else run
 
-    def function_stems(self) -> set[str]:
-        """The stems of English function words (`what`, `which`, `there`: search.prose)."""
-        if self._function_stems is None:
-            from search.prose import FUNCTION_WORDS
+    def function_stems(self, field: str = "text") -> set[str]:
+        """The stems of `field`'s language's function words (`what`, `which`, `there`:
+        search.prose), as that field's analyzer makes them; none for other fields."""
+        if field not in self._function_stems:
+            from search.prose import BY_FIELD
 
-            self._function_stems = {
-                t.text for w in FUNCTION_WORDS for t in self.analyzer(w, mode="query")
-            }
-        return self._function_stems
+            words = BY_FIELD.get(field, ()) if field in self.schema else ()
+            analyzer = self.schema[field].analyzer if words else None
+            self._function_stems[field] = {t.text for w in words for t in analyzer(w, mode="query")}
+        return self._function_stems[field]
 
-    def _is_function_word(self, part: wq.Query) -> bool:
-        """Whether `part` is one English function word. Only its English term says so:
-        the German field stems `where` to `wher` and `have` to `hav`."""
+    def _is_function_word(self, part: wq.Query, field: str = "text") -> bool:
+        """Whether `part` is one function word of `field`'s language. Only its term in
+        that field says so: the German field stems `where` to `wher`, `have` to `hav`."""
         leaves = list(part.leaves())
         if not leaves or not all(isinstance(leaf, wq.Term) for leaf in leaves):
             return False
-        english = [leaf.text for leaf in leaves if leaf.field() == "text"]
-        return bool(english) and all(text in self.function_stems() for text in english)
+        texts = [leaf.text for leaf in leaves if leaf.field() == field]
+        stems = self.function_stems(field)
+        return bool(texts) and all(text in stems for text in texts)
 
     def _run(self, q: wq.Query, limit: int | None):
         """Search within what is left of `time_limit`; past it, keep what was collected.

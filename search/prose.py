@@ -5,7 +5,8 @@ and a short query means what it says. A sentence-long query ("what problems are
 there in making up descriptive titles?") is prose, though: its `what`, `there`
 and `up` match most paragraphs and only add noise to the ranking. For queries
 longer than `scoring.KEYWORDS` words, these (NLTK's English list, with contractions
-written whole) are dropped.
+written whole) are dropped; from a German sentence ("welche Maßnahmen hat die
+Regierung gegen die Arbeitslosigkeit ergriffen"), the German ones.
 """
 
 from __future__ import annotations
@@ -33,3 +34,31 @@ FUNCTION_WORDS = frozenset(
     haven't hadn't mightn't mustn't needn't ain't
     """.split()
 )
+
+# Snowball's German stop list, with `dass` (the spelling since 1996) and the question
+# words a request starts with. Several are English content words (`die`, `war`,
+# `will`, `man`, `hat`, `bin`), so this list applies only to a query that has more
+# German function words than English ones.
+GERMAN_FUNCTION_WORDS = frozenset(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen
+    anderer anderes anderm andern anderr anders auch auf aus bei bin bis bist da
+    damit dann der den des dem die das daß dass du dies diese dieselbe dieselben
+    diesem diesen dieser dieses dich dir doch dort durch ein eine einem einen einer
+    eines einig einige einigem einigen einiger einiges einmal er ihn ihm es etwas
+    euer eure eurem euren eurer eures für gegen gewesen hab habe haben hat hatte
+    hatten hier hin hinter ich mich mir ihr ihre ihrem ihren ihrer ihres euch im in
+    indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes jetzt
+    kann kein keine keinem keinen keiner keines können könnte machen man manche
+    manchem manchen mancher manches mein meine meinem meinen meiner meines mit muss
+    musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen
+    seiner seines selbst sich sie ihnen sind so solche solchem solchen solcher
+    solches soll sollte sondern sonst über um und uns unsere unserem unseren unser
+    unseres unter viel vom von vor während war waren warst was weg weil weiter
+    welche welchem welchen welcher welches wenn werde werden wie wieder will wir
+    wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen
+    wer wen wem wessen warum wann wieso weshalb woher wohin
+    """.split()
+)
+# Each list by the query field whose stems it is compared with.
+BY_FIELD = {"text": FUNCTION_WORDS, "text_de": GERMAN_FUNCTION_WORDS}

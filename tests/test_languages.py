@@ -156,3 +156,45 @@ def test_english_still_stems_and_finds_only_english(mixed_index):
     with Engine(mixed_index) as engine:
         result = engine.search("economies", limit=None)
         assert result.total > 0 and langs_of(result) == {"en"}
+
+
+def test_a_german_sentence_drops_its_german_function_words(tmp_path):
+    from conftest import index_records
+
+    records = [
+        {"id": "jobs", "lang": "de", "text": "Die Regierung bekämpft die Arbeitslosigkeit."},
+        {
+            "id": "nasa",
+            "lang": "de",
+            "text": "Welche Maßnahmen hat die Nasa gegen Brände ergriffen? Welche hat sie?",
+        },
+        {"id": "other", "lang": "de", "text": "Die Bahn hat gegen den Streik geklagt."},
+        {"id": "en", "lang": "en", "text": "Drugs change the bone marrow of man."},
+    ]
+    index = index_records(records, tmp_path)
+    query = "Welche Maßnahmen hat die Regierung gegen die Arbeitslosigkeit ergriffen"
+    with Engine(index) as engine:
+        hits = engine.search(query, suggest=False, explain=True).hits
+        # welche, hat, die, gegen are not searched for: the paragraph that has the
+        # question's two topic words outranks the one that shares its grammar.
+        assert hits[0].doc_id == "jobs"
+        assert hits[0].missing == ["maßnahmen", "ergriffen"]
+        assert {s.word for s in hits[0].explain} == {
+            "maßnahmen",
+            "regierung",
+            "arbeitslosigkeit",
+            "ergriffen",
+        }
+        assert "other" not in {h.doc_id for h in hits}  # it had only function words
+        # An English sentence keeps a word that is a German function word: `man` is
+        # a noun there (and `also` is dropped as the English function word it is).
+        query = "effects of drugs also on the bone marrow of man and animals"
+        (hit,) = engine.search(query, suggest=False, explain=True).hits
+        assert {s.word for s in hit.explain} == {
+            "effects",
+            "drugs",
+            "bone",
+            "marrow",
+            "man",
+            "animals",
+        }
