@@ -69,8 +69,19 @@ class FuzzyPlugin(FuzzyTermPlugin):
         return node
 
 
+class _Parser(QueryParser):
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        """A word the analyzer splits (`cease-fire`, `G-7`, `4.75%`, `U.N.`) is its
+        pieces side by side, as a phrase: Whoosh's default ANDs them, so `G-7` found a
+        paragraph about the G-5 that has a 7 anywhere. A fuzzy or other special
+        word keeps Whoosh's way (a phrase has no fuzzy pieces)."""
+        if spec == "default" and termclass is wq.Term:
+            spec = "phrase"
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
 def make_parser(schema) -> QueryParser:
-    parser = QueryParser(None, schema, group=AndGroup)
+    parser = _Parser(None, schema, group=AndGroup)
     parser.add_plugin(MultifieldPlugin(list(SEARCH_FIELDS), fieldboosts=SEARCH_FIELDS))
     parser.add_plugin(LanguageFieldsPlugin())  # `title:x` looks in every language's title
     parser.add_plugin(FuzzyPlugin())

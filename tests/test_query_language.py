@@ -223,3 +223,22 @@ def test_not_excludes_even_when_the_excluded_word_comes_first(engine):
     assert found(engine, "hostages -moscow") == []
     assert found(engine, "hostages NOT moscow") == []
     assert found(engine, "hostages") == [("talks", 2)]
+
+
+def test_a_word_the_analyzer_splits_is_a_phrase_of_its_pieces(tmp_path):
+    records = [
+        {"id": "g7", "text": "The G-7 ministers met in Paris."},
+        {"id": "g5", "text": "The G-5 met in Paris; 7 ministers came."},
+        {"id": "truce", "text": "A cease-fire was agreed at dawn."},
+        {"id": "fire", "text": "The fire did not cease until dawn."},
+        {"id": "rate", "text": "The rate stays at 4.75% after 75 days, 4 analysts said."},
+        {"id": "rate2", "text": "The rate rose to 4.75 percent."},
+    ]
+    with Engine(index_records(records, tmp_path)) as engine:
+        assert docs(engine, "G-7") == {"g7"}  # not the G-5 with a 7 further on
+        assert docs(engine, "g-7 paris") == {"g7"}
+        assert docs(engine, "cease-fire") == {"truce"}
+        assert docs(engine, "cease fire") == {"truce", "fire"}  # two words: both, anywhere
+        assert docs(engine, "4.75%") == {"rate", "rate2"}
+        (hit,) = engine.search("G-7", suggest=False).hits
+        assert [hit.text[a:b] for a, b in hit.highlights] == ["G-7"]
