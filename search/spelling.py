@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.analysis import Tokenizer
 
+from index.schema import language_variants
 from search.query import EmptyQuery, plain_words
 
 if TYPE_CHECKING:
@@ -30,22 +31,24 @@ RATIO = 5
 POSSESSIVE = re.compile(r"['’]s$")
 
 
-def surface_form(engine: Engine, stem: str, near: str | None = None) -> str | None:
-    """How `stem` is written in the first paragraphs that contain it: the form
-    nearest to `near` (the word typed), else the commonest."""
+def surface_form(
+    engine: Engine, stem: str, near: str | None = None, field: str = FIELD
+) -> str | None:
+    """How `stem` (a term of `field`) is written in the first paragraphs that contain
+    it: the form nearest to `near` (the word typed), else the commonest."""
     searcher = engine.searcher
     try:
-        postings = searcher.postings(FIELD, stem)
+        postings = searcher.postings(field, stem)
     except Exception:  # the term vanished between the corrector and now
         return None
-    analyzer = engine.analyzer
+    analyzer = engine.schema[field].analyzer
     words = _candidate_words(analyzer, stem[:1])
     stems: dict[str, set[str]] = {}  # each distinct word analysed once
     seen: Counter[str] = Counter()
     for i, docnum in enumerate(postings.all_ids()):
         if i >= 5:
             break
-        text = searcher.stored_fields(docnum).get(FIELD, "")
+        text = searcher.stored_fields(docnum).get(FIELD, "")  # every language's copy
         for written in words(text):
             if written not in stems:
                 stems[written] = {t.text for t in analyzer(written, mode="index")}
@@ -94,42 +97,51 @@ def _candidate_words(analyzer, first: str) -> Callable[[str], list[str]]:
 
 
 def respell(engine: Engine, word: str) -> str | None:
-    """A more common real word close to `word`, or None when `word` is fine."""
-    tokens = [t.text for t in engine.analyzer(word, mode="query")]
-    if len(tokens) != 1:
-        return None  # a stop word, or several tokens: leave it alone
-    stem = tokens[0]
+    """A more common real word close to `word`, or None when `word` is fine.
+
+    Each language's text field is asked (`Regirung` is a German paragraph's typo);
+    a word common in any of them is fine."""
     reader = engine.searcher.reader()
-    df = reader.doc_frequency(FIELD, stem)
-    if df > RARE:
-        return None
+    rare: list[tuple[str, str, int]] = []  # (field, stem, paragraphs with it)
+    for field in language_variants("text"):
+        if field not in engine.schema:
+            continue
+        tokens = [t.text for t in engine.schema[field].analyzer(word, mode="query")]
+        if len(tokens) != 1:
+            continue  # a stop word there, or several tokens: not this field's to respell
+        df = reader.doc_frequency(field, tokens[0])
+        if df > RARE:
+            return None
+        rare.append((field, tokens[0], df))
     edits = max_edits(word)
-    if not edits:
+    if not rare or not edits:
         return None
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
     # The word list kept per segment, matched in C (Whoosh's own terms_within walks
     # every word in Python when the index has several segments).
     from search.expansion import FuzzyTerm
 
-    found = FuzzyTerm(FIELD, stem, maxdist=edits, prefixlength=1)._btexts(reader)
-    floor = df * RATIO if df else 1
-    # Nobody misspells a word they want into `what` or `there`: frequent, near
-    # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
     scored = []
-    for candidate in found:
-        candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
-        if candidate == stem:
-            continue
-        cdf = reader.doc_frequency(FIELD, candidate)
-        if cdf >= floor and candidate not in engine.function_stems():
-            scored.append((distance(stem, candidate), -cdf, candidate))
+    for field, stem, df in rare:
+        found = FuzzyTerm(field, stem, maxdist=edits, prefixlength=1)._btexts(reader)
+        floor = df * RATIO if df else 1
+        # Nobody misspells a word they want into `what` or `there`: frequent, near
+        # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
+        function = engine.function_stems(field)
+        for candidate in found:
+            candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
+            if candidate == stem:
+                continue
+            cdf = reader.doc_frequency(field, candidate)
+            if cdf >= floor and candidate not in function:
+                scored.append((distance(stem, candidate), -cdf, candidate, field))
     # Judge the nearest few by how the word is written, not by its stem.
     # A near stem can be written far from the word typed (`wheat` -> stem `whet` ->
     # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
     typed = folded(word)
-    for _, neg_df, candidate in sorted(scored)[:6]:
-        surface = surface_form(engine, candidate, near=word)
+    for _, neg_df, candidate, field in sorted(scored)[:6]:
+        surface = surface_form(engine, candidate, near=word, field=field)
         if surface:
             d = distance(typed, folded(surface))
             if d <= edits:

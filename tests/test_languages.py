@@ -198,3 +198,17 @@ def test_a_german_sentence_drops_its_german_function_words(tmp_path):
             "man",
             "animals",
         }
+
+
+def test_did_you_mean_respells_a_german_word_with_a_german_one(tmp_path):
+    from conftest import index_records
+
+    records = [
+        {"id": f"de{i}", "lang": "de", "text": f"Die Regierung hat am Montag getagt ({i})."}
+        for i in range(3)
+    ] + [{"id": "en", "lang": "en", "text": "The government met on Monday."}]
+    with Engine(index_records(records, tmp_path)) as engine:
+        result = engine.search("Regirung")
+        assert result.hits == [] and result.suggestion == "regierung"
+        assert engine.search("Regierung").suggestion is None  # a word found is fine
+        assert engine.search("goverment").suggestion == "government"
