@@ -543,6 +543,10 @@ class Engine:
         ]
         return wq.AndMaybe(run, wq.Or(pairs)) if pairs else run
 
+    def analyzer_for(self, field: str):
+        """The analyzer of a language's text field (`analyzer` for English)."""
+        return self.analyzer if field == "text" else self.schema[field].analyzer
+
     def function_stems(self, field: str = "text") -> set[str]:
         """The stems of `field`'s language's function words (`what`, `which`, `there`:
         search.prose), as that field's analyzer makes them; none for other fields."""
@@ -550,7 +554,7 @@ class Engine:
             from search.prose import BY_FIELD
 
             words = BY_FIELD.get(field, ()) if field in self.schema else ()
-            analyzer = self.schema[field].analyzer if words else None
+            analyzer = self.analyzer_for(field) if words else None
             self._function_stems[field] = {t.text for w in words for t in analyzer(w, mode="query")}
         return self._function_stems[field]
 

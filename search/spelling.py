@@ -41,7 +41,7 @@ def surface_form(
         postings = searcher.postings(field, stem)
     except Exception:  # the term vanished between the corrector and now
         return None
-    analyzer = engine.schema[field].analyzer
+    analyzer = engine.analyzer_for(field)
     words = _candidate_words(analyzer, stem[:1])
     stems: dict[str, set[str]] = {}  # each distinct word analysed once
     seen: Counter[str] = Counter()
@@ -106,7 +106,7 @@ def respell(engine: Engine, word: str) -> str | None:
     for field in language_variants("text"):
         if field not in engine.schema:
             continue
-        tokens = [t.text for t in engine.schema[field].analyzer(word, mode="query")]
+        tokens = [t.text for t in engine.analyzer_for(field)(word, mode="query")]
         if len(tokens) != 1:
             continue  # a stop word there, or several tokens: not this field's to respell
         df = reader.doc_frequency(field, tokens[0])
