@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
+from search.languages import text_field
 from search.scoring import field_doc_count
 
 if TYPE_CHECKING:
@@ -27,33 +28,39 @@ EXPANSION_WEIGHT = 0.5
 MAX_DF_SHARE = 0.1
 
 
-def feedback_terms(engine: Engine, q: wq.Query, exclude: set[str]) -> list[tuple[str, float]]:
-    """(stem, weight) of the words that best describe the top paragraphs of `q`."""
+def feedback_terms(engine: Engine, q: wq.Query, exclude: set[str]) -> list[tuple[str, str, float]]:
+    """(field, stem, weight) of the words that best describe the top paragraphs of `q`,
+    each paragraph read in its own language's field (a German paragraph's words are
+    German stems in `text_de`)."""
     searcher = engine.searcher
     results = searcher.search(q, limit=FEEDBACK_PARAGRAPHS)
-    scored = [(float(r.score or 0.0), r.get("text", "")) for r in results]
+    scored = [
+        (float(r.score or 0.0), r.get("text", ""), text_field(r.get("lang", ""))) for r in results
+    ]
     if not scored:
         return []
-    top = max(s for s, _ in scored) or 1.0
-    n_docs = field_doc_count(searcher, "text")  # English paragraphs: the analyzer's
-    weights: Counter[str] = Counter()
-    for score, text in scored:
-        tokens = [t.text for t in engine.analyzer(text, mode="index")]
+    top = max(s for s, _, _ in scored) or 1.0
+    weights: Counter[tuple[str, str]] = Counter()
+    for score, text, field in scored:
+        tokens = [t.text for t in engine.analyzer_for(field)(text, mode="index")]
         if not tokens:
             continue
         counts = Counter(tokens)
         for word, tf in counts.items():
             # P(w|D) times the paragraph's relevance (its score relative to the best).
-            weights[word] += (tf / len(tokens)) * (score / top)
+            weights[field, word] += (tf / len(tokens)) * (score / top)
     reader = searcher.reader()
+    n_docs: dict[str, int] = {}
     picked = []
-    for word, weight in weights.most_common():
+    for (field, word), weight in weights.most_common():
         if word in exclude or len(word) < 3 or word.isdigit():
             continue
-        df = reader.doc_frequency("text", word)
-        if df < 2 or df > MAX_DF_SHARE * n_docs:
+        if field not in n_docs:  # the field's paragraphs, not the whole archive's
+            n_docs[field] = field_doc_count(searcher, field)
+        df = reader.doc_frequency(field, word)
+        if df < 2 or df > MAX_DF_SHARE * n_docs[field]:
             continue
-        picked.append((word, weight))
+        picked.append((field, word, weight))
         if len(picked) == EXPANSION_TERMS:
             break
     return picked
@@ -69,9 +76,9 @@ def expand_query(
     terms = feedback_terms(engine, q, exclude)
     if not terms:
         return q, []
-    top = terms[0][1]
-    extra = wq.Or([wq.Term("text", w, boost=EXPANSION_WEIGHT * wt / top) for w, wt in terms])
+    top = terms[0][2]
+    extra = wq.Or([wq.Term(f, w, boost=EXPANSION_WEIGHT * wt / top) for f, w, wt in terms])
     from search.spelling import surface_form
 
-    shown = [surface_form(engine, w) or w for w, _ in terms]
+    shown = [surface_form(engine, w, field=f) or w for f, w, _ in terms]
     return wq.AndMaybe(q, extra), shown

@@ -212,3 +212,24 @@ def test_did_you_mean_respells_a_german_word_with_a_german_one(tmp_path):
         assert result.hits == [] and result.suggestion == "regierung"
         assert engine.search("Regierung").suggestion is None  # a word found is fine
         assert engine.search("goverment").suggestion == "government"
+
+
+def test_expand_reads_german_paragraphs_as_german(tmp_path):
+    from conftest import index_records
+
+    texts = {
+        "a": "Die Arbeitslosigkeit steigt, der Arbeitsmarkt schwächelt, der Arbeitsmarkt leidet.",
+        "b": "Arbeitslosigkeit und Arbeitsmarkt: Experten warnen vor dem schwachen Arbeitsmarkt.",
+        "plain": "Die Arbeitslosigkeit ist im Winter bei Bauarbeitern häufig höher.",
+        "market": "Die Arbeitslosigkeit ist auf dem Arbeitsmarkt das Thema Nummer eins.",
+    }
+    filler = [f"Der Zug {i} fährt heute pünktlich nach Salzburg und Linz." for i in range(40)]
+    records = [{"id": k, "lang": "de", "text": v} for k, v in texts.items()] + [
+        {"id": f"z{i}", "lang": "de", "text": t} for i, t in enumerate(filler)
+    ]
+    with Engine(index_records(records, tmp_path)) as engine:
+        result = engine.search("Arbeitslosigkeit", suggest=False, expand=True, limit=10)
+        assert "arbeitsmarkt" in result.expanded_with  # a German word, as written
+        order = [h.doc_id for h in result.hits]
+        assert order.index("market") < order.index("plain")  # the added word re-ranks
+        assert result.total == 4  # and adds no paragraph
