@@ -29,6 +29,9 @@ MAX_DISTANCE = 2
 RARE = 2
 RATIO = 5
 POSSESSIVE = re.compile(r"['’]s$")
+# Stems looked at by the letters a long typo starts with (see _stems_begun).
+PREFIX = 4
+SCAN = 2000
 
 
 def surface_form(
@@ -135,18 +138,48 @@ def respell(engine: Engine, word: str) -> str | None:
             cdf = reader.doc_frequency(field, candidate)
             if cdf >= floor and candidate not in function:
                 scored.append((distance(stem, candidate), -cdf, candidate, field))
+    typed = folded(word)
+    nearest = sorted(scored)[:6]
+    if edits >= MAX_DISTANCE:
+        # A typo near a word's end breaks its stem (`elecion` stems to itself, three
+        # edits from `elect`), so also try the stems the typed letters start like.
+        for field, _, df in rare:
+            floor = df * RATIO if df else 1
+            nearest += _stems_begun(engine, field, typed, edits, floor)
     # Judge the nearest few by how the word is written, not by its stem.
     # A near stem can be written far from the word typed (`wheat` -> stem `whet` ->
     # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
-    typed = folded(word)
-    for _, neg_df, candidate, field in sorted(scored)[:6]:
+    for _, neg_df, candidate, field in dict.fromkeys(nearest):
         surface = surface_form(engine, candidate, near=word, field=field)
         if surface:
             d = distance(typed, folded(surface))
             if d <= edits:
                 written.append((d, neg_df, surface))
     return min(written)[2] if written else None
+
+
+def _stems_begun(
+    engine: Engine, field: str, typed: str, edits: int, floor: int, keep: int = 4
+) -> list[tuple[int, int, str, str]]:
+    """The `keep` commonest stems of `field` that start with the typed word's first
+    PREFIX letters and are within `edits` of its start of their length (`elect` of
+    `eleci…`), as (distance, -paragraphs, stem, field); at most SCAN stems read."""
+    reader = engine.searcher.reader()
+    function = engine.function_stems(field)
+    found = []
+    for n, term in enumerate(reader.expand_prefix(field, typed[:PREFIX])):
+        if n >= SCAN:
+            break
+        stem = term.decode() if isinstance(term, bytes) else term
+        if len(stem) > len(typed) + edits or stem in function:
+            continue
+        d = distance(stem, typed[: len(stem)])
+        if d <= edits:
+            cdf = reader.doc_frequency(field, stem)
+            if cdf >= floor:
+                found.append((d, -cdf, stem, field))
+    return sorted(found, key=lambda c: c[1])[:keep]
 
 
 def max_edits(word: str) -> int:

@@ -76,3 +76,14 @@ def test_a_function_word_or_a_distant_word_is_never_the_suggestion(tmp_path):
         # Two edits on a five-letter word make another word, not a typo.
         assert engine.search("wheel").suggestion is None
         assert engine.search("whaet").suggestion == "wheat"  # a swap is one edit
+
+
+def test_a_typo_that_breaks_the_stem_is_respelled_from_the_letters_it_starts_with(tmp_path):
+    # `elecion` stems to itself, three edits from `elect` (election's stem) but two
+    # from `elocon`: the stem's neighbours alone offered the drug for the election.
+    texts = [f"The election of the president, report {n}." for n in range(6)]
+    texts += ["Elocon cream was approved.", "Elocon sales rose.", "Elocon is a steroid."]
+    with Engine(index_of(texts, tmp_path / "index")) as engine:
+        assert engine.search("elecion").suggestion == "election"
+        assert engine.search("presidnet").suggestion == "president"
+        assert engine.search("elocon cream").suggestion is None  # found as typed
