@@ -12,7 +12,8 @@ are never told to stop. `GuardedMpWriter` fixes both:
   fallback, and a guard against the parent dying before the `prctl` call);
 - `cancel()` kills and reaps the workers before the lock is released;
 - a worker that died (out of memory, killed) makes the commit fail instead of
-  silently losing its paragraphs, and a dead pool never blocks the parent.
+  silently losing its paragraphs, and never blocks the parent (nor do the workers
+  it left waiting on the job queue's read lock it died holding).
 
 Forking from a process that runs other threads (the TUI) is unsafe, so
 `parallel_allowed()` says when the caller may ask for more than one process.
@@ -105,14 +106,20 @@ class GuardedMpWriter(MpWriter):
         return task
 
     def _put(self, item) -> None:
-        """Queue a job, failing (instead of blocking for ever) when every worker died."""
+        """Queue a job, failing (instead of blocking for ever) when a worker died."""
         while True:
             try:
                 self.jobqueue.put(item, timeout=1.0)
                 return
             except _queue.Full:
-                if not any(t.is_alive() for t in self.tasks):
-                    raise WorkerFailed("every indexing worker process died") from None
+                if self._died() or not any(t.is_alive() for t in self.tasks):
+                    raise WorkerFailed("an indexing worker process died") from None
+
+    def _died(self) -> bool:
+        """Whether a worker was killed or failed. Its paragraphs are lost, and it may
+        have died holding the job queue's read lock, which then blocks every other
+        worker for ever: waiting for the others would hang the commit."""
+        return any(t.exitcode not in (None, 0) for t in self.tasks)
 
     def _enqueue(self) -> None:
         from whoosh.compat import pickle
@@ -154,18 +161,20 @@ class GuardedMpWriter(MpWriter):
                 try:
                     results.append(self.resultqueue.get(timeout=0.5))
                 except _queue.Empty:
+                    if self._died():
+                        break
                     if any(t.is_alive() for t in self.tasks):
                         continue
                     try:  # every worker has exited: take what is left, then stop
                         results.append(self.resultqueue.get(timeout=0.5))
                     except _queue.Empty:
                         break
-            for task in self.tasks:
-                task.join()
             if len(results) < len(self.tasks):
                 raise WorkerFailed(
                     f"{len(self.tasks) - len(results)} indexing worker process(es) died"
                 )
+            for task in self.tasks:
+                task.join()
         except BaseException:
             self._stop_tasks()  # the caller's cancel() then releases the lock
             raise

@@ -120,6 +120,48 @@ def test_a_dead_worker_fails_the_commit_and_frees_the_lock(tmp_path):
     ParagraphWriter(open_index(index_dir), index_dir).cancel()
 
 
+IDLE_KILL_SCRIPT = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from pathlib import Path
+    from index.parallel import WorkerFailed
+    from index.storage import ParagraphWriter, open_index
+    index_dir, victim = Path(sys.argv[1]), int(sys.argv[2])
+    writer = ParagraphWriter(open_index(index_dir), index_dir, procs=2)
+    w = writer._w
+    for i in range(2000):
+        w.add_document(file_key=f"k/{i}", doc_id=str(i), paragraph=1, text=f"zebra {i}")
+    time.sleep(2)  # every job taken: one worker waits in get() holding the read lock
+    os.kill(w.tasks[victim].pid, signal.SIGKILL)
+    try:
+        writer.commit()
+    except WorkerFailed as e:
+        writer.cancel()
+        print("failed:", e)
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork + /proc")
+@pytest.mark.parametrize("victim", [0, 1])
+def test_a_worker_killed_while_idle_fails_the_commit_instead_of_hanging_it(tmp_path, victim):
+    # Two idle workers: one waits in the job queue's get() holding its read lock, the
+    # other waits for that lock. Killing the holder (one of the two runs) left the
+    # other blocked for ever and the commit waiting for it.
+    index_dir = tmp_path / "ix"
+    index_paths([make_folder(tmp_path / "a", files=2, paragraphs=2)], index_dir)
+    run = subprocess.run(
+        [sys.executable, "-c", IDLE_KILL_SCRIPT, str(index_dir), str(victim)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.startswith("failed:"), run.stdout + run.stderr[-500:]
+    with Engine(index_dir) as engine:
+        assert engine.paragraph_count() == 4
+
+
 def test_no_forking_from_a_thread(tmp_path):
     folder = make_folder(tmp_path / "docs", files=3, paragraphs=2)
     out: dict = {}
