@@ -262,11 +262,7 @@ class Engine:
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
         if suggest and few and (limit is None or complete < limit):
-            # Its own time limit: the respelling looks up words like a fuzzy term does.
-            deadline = time.perf_counter() + self.time_limit if self.time_limit else None
-            with expansion.budget(deadline):
-                suggestion = self.did_you_mean(text)
-            self._deadline = None  # a later direct count gets a budget of its own
+            suggestion = self.did_you_mean(text)  # within a time limit of its own
         return SearchResult(
             query=text,
             hits=hits,
@@ -675,16 +671,35 @@ class Engine:
         """
         from search.spelling import suggest_query
 
-        return suggest_query(self, text)
+        # Its own time limit: the respelling looks up words like a fuzzy term does.
+        with self._time_limited():
+            return suggest_query(self, text)
 
     def count_all_words(self, text: str) -> int:
         """Paragraphs that match `text` as written (every word), without the fallback."""
-        return len(self._run(self.parse(text).query, None))
+        with self._time_limited():
+            return len(self._run(self.parse(text).query, None))
 
     def count_any_words(self, text: str) -> int:
         """Paragraphs with any of `text`'s free words (filters and NOT still apply)."""
-        q = self.parse(text).query
-        return len(self._run(relax(q) or q, None))
+        with self._time_limited():
+            q = self.parse(text).query
+            return len(self._run(relax(q) or q, None))
+
+    @contextmanager
+    def _time_limited(self) -> Iterator[None]:
+        """`time_limit` for a call made on its own; inside another (did-you-mean's
+        counts), that one's. A deadline left behind by a direct call made every later
+        one on this Engine time out at once."""
+        if self._deadline is not None:
+            yield
+            return
+        self._deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+        try:
+            with expansion.budget(self._deadline):
+                yield
+        finally:
+            self._deadline = None
 
     def _hits(self, ranked: Ranked, explain: bool, context: int = 0) -> list[Hit]:
         texts = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 import pytest
 
@@ -95,3 +96,17 @@ def test_time_limit_option(index_dir, cli):
     assert (exact.returncode, exact.stdout.strip()) == (0, "400")
     bad = cli("wheat", "--time-limit", "-1", "--index", str(index_dir))
     assert bad.returncode == 2 and "--time-limit" in bad.stderr
+
+
+def test_direct_counts_and_respellings_each_get_their_own_limit(index_dir):
+    # A library caller's count_all_words / did_you_mean left its deadline on the
+    # Engine: once time_limit had passed, every later call timed out at once.
+    with Engine(index_dir) as engine:
+        engine.time_limit = 0.3
+        truth = engine.count_all_words("wheat")
+        assert truth > 0 and engine.did_you_mean("wheet") == "wheat"
+        time.sleep(0.4)
+        assert engine.count_all_words("wheat") == truth
+        assert engine.count_any_words("wheat corn") >= truth
+        assert engine.did_you_mean("wheet") == "wheat"
+        assert engine.search("wheat").total == truth
