@@ -105,7 +105,8 @@ def respell(engine: Engine, word: str) -> str | None:
     Each language's text field is asked (`Regirung` is a German paragraph's typo);
     a word common in any of them is fine."""
     reader = engine.searcher.reader()
-    rare: list[tuple[str, str, int]] = []  # (field, stem, paragraphs with it)
+    # (field, stem, how many paragraphs a replacement must be in)
+    rare: list[tuple[str, str, int]] = []
     for field in language_variants("text"):
         if field not in engine.schema:
             continue
@@ -115,7 +116,7 @@ def respell(engine: Engine, word: str) -> str | None:
         df = reader.doc_frequency(field, tokens[0])
         if df > RARE:
             return None
-        rare.append((field, tokens[0], df))
+        rare.append((field, tokens[0], df * RATIO if df else 1))
     edits = max_edits(word)
     if not rare or not edits:
         return None
@@ -125,9 +126,8 @@ def respell(engine: Engine, word: str) -> str | None:
     from search.expansion import FuzzyTerm
 
     scored = []
-    for field, stem, df in rare:
+    for field, stem, floor in rare:
         found = FuzzyTerm(field, stem, maxdist=edits, prefixlength=1)._btexts(reader)
-        floor = df * RATIO if df else 1
         # Nobody misspells a word they want into `what` or `there`: frequent, near
         # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
         function = engine.function_stems(field)
@@ -143,8 +143,7 @@ def respell(engine: Engine, word: str) -> str | None:
     if edits >= MAX_DISTANCE:
         # A typo near a word's end breaks its stem (`elecion` stems to itself, three
         # edits from `elect`), so also try the stems the typed letters start like.
-        for field, _, df in rare:
-            floor = df * RATIO if df else 1
+        for field, _, floor in rare:
             nearest += _stems_begun(engine, field, typed, edits, floor)
     # Judge the nearest few by how the word is written, not by its stem.
     # A near stem can be written far from the word typed (`wheat` -> stem `whet` ->
