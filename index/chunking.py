@@ -2,6 +2,9 @@
 
 Rules (documented in the README):
 - Blank lines separate paragraphs; lines inside a paragraph are joined (hard wraps).
+- A blank line inside a sentence does not end its paragraph: a block without final
+  punctuation followed by one that goes on in lower case is one paragraph (text
+  double-spaced by a converter; the PDF reader applies the same rule at page breaks).
 - A text with no blank line at all has one paragraph per line (the seed's layout).
 - Headings are not paragraphs: markdown `#` lines, and in plain text a short line
   without final punctuation that stands between ordinary paragraphs. A heading
@@ -30,6 +33,7 @@ _FINAL_PUNCT = tuple(".!?,;:…")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+ENDS_SENTENCE = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 
 
 def normalise_newlines(text: str) -> str:
@@ -65,6 +69,23 @@ def split_blocks(text: str) -> list[str]:
     return [b for b in blocks if b.strip()]
 
 
+def continues_sentence(previous: str, block: str) -> bool:
+    """Whether `block` goes on with the sentence `previous` left open: a break (blank
+    line, page) that a converter put inside a sentence, not one the author made."""
+    return bool(previous) and not ENDS_SENTENCE.search(previous) and block[:1].islower()
+
+
+def join_broken_sentences(blocks: list[str]) -> list[str]:
+    """Blocks with the breaks inside a sentence taken out (see `continues_sentence`)."""
+    joined: list[str] = []
+    for block in blocks:
+        if joined and continues_sentence(joined[-1], block):
+            joined[-1] = f"{joined[-1]} {block}"
+        else:
+            joined.append(block)
+    return joined
+
+
 def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> Iterator[str]:
     """Cut an over-long paragraph at sentence ends (or spaces) into pieces under `limit`."""
     while len(text) > limit:
@@ -94,7 +115,7 @@ def chunk_plain(text: str, detect_headings: bool = True) -> tuple[str, list[Para
     A first block that looks like a heading and is followed by more text is the
     document's title (the BBC files' layout).
     """
-    blocks = [collapse(b) for b in split_blocks(text)]
+    blocks = join_broken_sentences([collapse(b) for b in split_blocks(text)])
     title = ""
     if detect_headings and len(blocks) > 1 and looks_like_heading(blocks[0]):
         title, blocks = blocks[0], blocks[1:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES, SEEDS
+from conftest import FIXTURES, SEEDS, index_records
 
 from index.chunking import chunk_markdown, chunk_plain, looks_like_heading, split_long
 
@@ -57,6 +57,58 @@ def test_a_list_of_short_lines_stays_paragraphs():
         "A closing sentence.",
     ]
     assert all(p.heading == "" for p in paragraphs)
+
+
+def test_a_blank_line_inside_a_sentence_does_not_end_its_paragraph():
+    # A converter that double-spaces lines (ADI's document 1, PDFs pasted as text) puts
+    # blank lines inside sentences; the author's own breaks stay.
+    text = (
+        "The centre runs a system for dissemination and retrieval.\n\n"
+        "It is compatible with all library mechanized\n\n"
+        "records produced under a standard format,\n\n"
+        "within the libraries.\n\n"
+        "It offers these advantages:\n\n"
+        "catalog cards and overdue notices.\n\n"
+        "Without final punctuation\n\n"
+        "Then a capital letter starts a paragraph.\n\n"
+        "A list item\n\n"
+        "3. A numbered item"
+    )
+    _, paragraphs = chunk_plain(text, detect_headings=False)
+    assert [p.text for p in paragraphs] == [
+        "The centre runs a system for dissemination and retrieval.",
+        "It is compatible with all library mechanized records produced under a standard "
+        "format, within the libraries.",
+        "It offers these advantages:",
+        "catalog cards and overdue notices.",
+        "Without final punctuation",
+        "Then a capital letter starts a paragraph.",
+        "A list item",
+        "3. A numbered item",
+    ]
+    assert [p.number for p in paragraphs] == list(range(1, 9))
+
+
+def test_words_either_side_of_a_broken_sentence_match_one_paragraph(tmp_path):
+    from search.engine import Engine
+
+    ix = index_records(
+        [
+            {
+                "id": "tic",
+                "title": "Technical information centre",
+                "text": (
+                    "The centre is compatible with all library mechanized\n\n"
+                    "records produced under a standard processing format.\n\n"
+                    "Its catalogue is printed weekly."
+                ),
+            }
+        ],
+        tmp_path,
+    )
+    with Engine(ix) as engine:
+        hits = engine.search("mechanized records").hits
+    assert [(h.paragraph, h.missing) for h in hits] == [(1, [])]
 
 
 def test_heading_rules():

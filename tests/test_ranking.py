@@ -14,14 +14,14 @@ from search.scoring import PLAIN, TIERED, LuceneBM25, lucene_idf
 # "common" is in every paragraph, "rare" in one: Whoosh's stock idf gives "common"
 # log(N/(N+1)) + 1 ~ 1, Lucene's gives it almost nothing.
 RECORDS = [
-    {"id": "one", "title": "First", "text": "common rare apple\n\ncommon apple apple"},
-    {"id": "two", "title": "Second", "text": "common banana\n\ncommon banana cherry"},
+    {"id": "one", "title": "First", "text": "common rare apple.\n\ncommon apple apple."},
+    {"id": "two", "title": "Second", "text": "common banana.\n\ncommon banana cherry."},
     {"id": "three", "title": "Third", "text": "common cherry apple banana"},
     {"id": "four", "title": "Apple notes", "text": "common words only here"},
     {
         "id": "long",
         "title": "Long",
-        "text": "\n\n".join(f"common apple paragraph {i}" for i in range(6)),
+        "text": "\n\n".join(f"common apple paragraph {i}." for i in range(6)),
     },
 ]
 

@@ -19,13 +19,19 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index.chunking import collapse, fallback_title, looks_like_heading, split_long
+from index.chunking import (
+    ENDS_SENTENCE,
+    collapse,
+    continues_sentence,
+    fallback_title,
+    looks_like_heading,
+    split_long,
+)
 from index.dates import parse_date
 from index.decoding import Unreadable, Unsupported
 from index.documents import Document, Paragraph
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?\s*$", re.I)
-_ENDS_SENTENCE = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 
 
@@ -50,7 +56,7 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
             and nxt
             and len(line) < 0.7 * width
             and looks_like_heading(line)
-            and not _ENDS_SENTENCE.search(line)
+            and not ENDS_SENTENCE.search(line)
         ):
             blocks.append((True, collapse(line)))
             continue
@@ -60,7 +66,7 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
             current = f"{current} {line}" if current else line
         first_word = nxt.split(" ", 1)[0] if nxt else ""
         fits = len(line) + 1 + len(first_word) <= width
-        if not nxt or (_ENDS_SENTENCE.search(line) and fits):
+        if not nxt or (ENDS_SENTENCE.search(line) and fits):
             blocks.append((False, collapse(current)))
             current = ""
     if current:
@@ -70,9 +76,7 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
 
 def continues(paragraphs: list[Paragraph], block: str) -> bool:
     """Whether a page's first block goes on with the previous page's last paragraph."""
-    if not paragraphs or _ENDS_SENTENCE.search(paragraphs[-1].text):
-        return False
-    return block[:1].islower()
+    return bool(paragraphs) and continues_sentence(paragraphs[-1].text, block)
 
 
 def _open(path: Path):
