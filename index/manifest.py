@@ -39,9 +39,19 @@ def file_key(root_id: str, relpath: str) -> str:
     return f"{root_id}/{relpath}"
 
 
+# Raised whenever the readers or the chunker make different paragraphs of the same
+# bytes; it is hashed into every file's digest, so the next `search index` re-reads
+# files indexed under older rules instead of skipping them as unchanged.
+# 2: a blank line inside a sentence no longer splits it (index/chunking.py).
+PARAGRAPH_RULES = 2
+
+
 def file_digest(path: Path) -> str:
-    """Content hash: a touched file keeps its digest, an edited one never does."""
+    """Content hash (and PARAGRAPH_RULES): a touched file keeps its digest, an edited
+    one never does, nor one indexed under older rules."""
     h = hashlib.blake2b(digest_size=16)
+    if PARAGRAPH_RULES > 1:  # rules 1 hashed the content alone
+        h.update(f"paragraph rules {PARAGRAPH_RULES}\n".encode())
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             h.update(chunk)

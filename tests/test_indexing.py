@@ -62,6 +62,21 @@ def test_rerun_skips_unchanged_files(archive, tmp_path):
     assert no_duplicates(ix)
 
 
+def test_files_indexed_under_older_paragraph_rules_are_read_again(archive, tmp_path, monkeypatch):
+    # An upgrade that chunks differently (index.manifest.PARAGRAPH_RULES) must not leave
+    # old paragraphs behind as "unchanged": each file is read once more, then skipped.
+    import index.manifest
+
+    ix = tmp_path / "ix"
+    first = index_paths([archive], ix)
+    monkeypatch.setattr(index.manifest, "PARAGRAPH_RULES", index.manifest.PARAGRAPH_RULES + 1)
+    upgraded = index_paths([archive], ix)
+    assert (upgraded.files_indexed, upgraded.unchanged) == (3, 0)
+    assert upgraded.total_paragraphs == first.total_paragraphs
+    assert no_duplicates(ix)
+    assert index_paths([archive], ix).unchanged == 3
+
+
 def test_modified_file_replaces_only_its_paragraphs(archive, tmp_path):
     ix = tmp_path / "ix"
     index_paths([archive], ix)
