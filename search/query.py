@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.fields import DATETIME, NUMERIC
 from whoosh.qparser import (
     AndGroup,
     FuzzyTermPlugin,
@@ -33,11 +34,23 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$|\))")
 _FIELD_PREFIX = re.compile(r"\b\w+:")
+_NAMED_FIELD = re.compile(r"(?<![\w:\"'])([^\W\d]\w*):(?=[^\s/])")
+_RANGE = re.compile(r"(\w+):([\[{])\s*([^\s\]}]+)\s+TO\s+([^\s\]}]+)\s*([\]}])")
+_DATE_OR_NUMBER = re.compile(r"-?\d+(?:\.\d+)?|\d{4}(?:-\d{1,2}){0,2}")
+_FIELD_VALUE = re.compile(r"\b\w+:(?:[\[{][^\]}]*[\]}]?|\"[^\"]*\"?|\S*)")
+_TYPED_VALUE = re.compile(r"(?<![\w:])(\w+):([\[{][^\]}]*[\]}]|[<>]=?[^\s)]+|[^\s)]+)")
+_NOT_FIELDS = {"http", "https", "ftp", "mailto", "file", "urn"}  # `scheme:` of an address
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# `-word` where PlusMinusPlugin reads it (at a word's start), for queries of only those.
+_MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
 
 
 class EmptyQuery(ValueError):
     """Nothing searchable is left in the query (only operators, symbols or `*`)."""
+
+
+class BadValue(EmptyQuery):
+    """A date or number field given a value that is not one (`date:2024-13`)."""
 
 
 @dataclass
@@ -112,6 +125,13 @@ def plain_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.upper() not in _OPERATORS]
 
 
+def respellable_words(text: str) -> list[str]:
+    """The words did-you-mean may respell: not a field's value (`date:2024`,
+    `path:reports/*`, `title:"…"`), and no number (`2024` is not a typo of `2004`)."""
+    text = _FIELD_VALUE.sub(" ", text)
+    return [w for w in plain_words(text) if not any(c.isdigit() for c in w)]
+
+
 def _tidy(text: str, notices: list[str]) -> str:
     """Fix what Whoosh would silently misread; each fix that changes meaning is noted."""
     text = _CONTROL.sub(" ", text).strip()
@@ -127,9 +147,56 @@ def _tidy(text: str, notices: list[str]) -> str:
     if empty:
         text = _EMPTY_FIELD.sub(lambda m: "" if m.group(1) in names else m.group(0), text)
         notices.append("ignored " + ", ".join(f"'{n}:'" for n in empty) + " with no value")
+    text = _named_fields(text, notices)
+    text = _RANGE.sub(lambda m: _in_order(m, notices), text)
     if "NEAR" in text:
         text = write_out_near(text, notices)
     return text.strip()
+
+
+def _bound_key(value: str) -> tuple[float, ...] | None:
+    """A range bound as numbers to compare: 2024-03 is (2024, 3); None if not one."""
+    if not _DATE_OR_NUMBER.fullmatch(value):
+        return None
+    if "-" in value[1:]:
+        return tuple(float(p) for p in value.split("-"))
+    return (float(value),)
+
+
+def _in_order(m: re.Match, notices: list[str]) -> str:
+    """`date:[2024 TO 2023]` as `date:[2023 TO 2024]`: backwards, it matches nothing."""
+    field, opening, low, high, closing = m.groups()
+    a, b = _bound_key(low), _bound_key(high)
+    common = min(len(a), len(b)) if a and b else 0
+    if not common or a[:common] <= b[:common]:
+        return m.group(0)
+    notices.append(
+        f"{m.group(0)} runs backwards; searched {field}:{opening}{high} TO {low}{closing}"
+    )
+    return f"{field}:{opening}{high} TO {low}{closing}"
+
+
+def _named_fields(text: str, notices: list[str]) -> str:
+    """`Title:x` is `title:x`; `titel:x` names no field, so Whoosh reads it as the words
+    `titel x`: say so, with the fields there are, rather than quietly finding nothing."""
+    names = set(QUERY_FIELDS)
+    unknown: list[str] = []
+
+    def fix(m: re.Match) -> str:
+        name = m.group(1)
+        if name.lower() in names:
+            return name.lower() + ":"
+        if name.lower() not in _NOT_FIELDS and name not in unknown:
+            unknown.append(name)
+        return m.group(0)
+
+    text = _NAMED_FIELD.sub(fix, text)
+    if unknown:
+        listed = ", ".join(f"'{n}:'" for n in unknown)
+        fields = ", ".join(n for n in QUERY_FIELDS if n != "text")
+        verb = "is not a field" if len(unknown) == 1 else "are not fields"
+        notices.append(f"{listed} {verb} (fields: {fields}); searched as words")
+    return text
 
 
 MAX_RANGE_TERMS = 2000
@@ -159,6 +226,33 @@ def fix_numeric_ranges(q: wq.Query, schema) -> wq.Query:
     return q
 
 
+def bad_value(text: str, schema, parser: QueryParser) -> str | None:
+    """Why a date or number field's value in `text` cannot be read, or None. Whoosh
+    drops such a part without a word, and searching its digits as words finds noise."""
+    for m in _TYPED_VALUE.finditer(text):
+        field = m.group(1)
+        if field not in schema or not isinstance(schema[field], NUMERIC | DATETIME):
+            continue
+        try:
+            error = next(iter(_errors(parser.parse(m.group(0)))), None)
+        except Exception as exc:  # the parser's own failure on the piece
+            error = exc
+        if error is not None:
+            hint = "a whole number, or a range like [2 TO 5]"
+            if field == "date":
+                hint = "a date is written 2024, 2024-03 or 2024-03-15"
+            why = "" if "invalid literal" in str(error) else f" ({error})"
+            return f"cannot read {m.group(0)}{why}; {hint}"
+    return None
+
+
+def _errors(q: wq.Query) -> list[Exception]:
+    found = [q.error] if getattr(q, "error", None) is not None else []
+    for child in q.children():
+        found += _errors(child)
+    return found
+
+
 def parse(text: str, schema) -> ParsedQuery:
     """Parse `text`; never raises except EmptyQuery when nothing searchable remains."""
     notices: list[str] = []
@@ -166,9 +260,15 @@ def parse(text: str, schema) -> ParsedQuery:
     parser = make_parser(schema)
     try:
         q = parser.parse(tidy)
+        if q is wq.NullQuery and _MINUS.search(tidy):
+            # Whoosh drops a query of only `-word`s; it means what `NOT word` means,
+            # never the word itself (which the fallback below would search for).
+            q = parser.parse(_MINUS.sub("NOT ", tidy))
         broken = _has_error(q)
     except Exception:  # Whoosh's parser raises assorted errors on odd syntax
         q, broken = wq.NullQuery, True
+    if broken and (reason := bad_value(tidy, schema, parser)):
+        raise BadValue(reason)
     if broken or (q is wq.NullQuery and plain_words(tidy)):
         words = plain_words(tidy)
         q = parser.parse(" ".join(words)) if words else wq.NullQuery

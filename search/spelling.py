@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from whoosh.analysis import Tokenizer
 
 from index.schema import language_variants
-from search.query import EmptyQuery, plain_words
+from search.query import EmptyQuery, respellable_words
 
 if TYPE_CHECKING:
     from search.engine import Engine
@@ -212,7 +212,7 @@ def suggest_query(engine: Engine, text: str) -> str | None:
     ceasefire paragraphs only, `moscow ceasefire` the Moscow ones too.
     """
     changed = text
-    for word in dict.fromkeys(plain_words(text)):
+    for word in dict.fromkeys(respellable_words(text)):
         better = respell(engine, word)
         if better and better != word.lower():
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)

@@ -242,3 +242,53 @@ def test_a_word_the_analyzer_splits_is_a_phrase_of_its_pieces(tmp_path):
         assert docs(engine, "4.75%") == {"rate", "rate2"}
         (hit,) = engine.search("G-7", suggest=False).hits
         assert [hit.text[a:b] for a, b in hit.highlights] == ["G-7"]
+
+
+def test_a_query_of_only_minus_words_excludes_them(engine):
+    # Whoosh drops a query of only `-word`s; searching the word itself instead
+    # returned exactly the paragraphs the person excluded.
+    everything = {(d, p) for d, p in found(engine, "NOT zzzzabsent")}
+    with_moscow = set(found(engine, "moscow"))
+    assert set(found(engine, "-moscow")) == everything - with_moscow
+    assert set(found(engine, "-moscow -ceasefire")) == set(
+        found(engine, "NOT moscow NOT ceasefire")
+    )
+    assert docs(engine, "-title:ceasefire") == {"harvest", "peace", "colour"}
+
+
+def test_a_range_written_backwards_is_turned_round_and_said(engine):
+    result = engine.search("date:[2024-06 TO 2024-01]", limit=50, suggest=False)
+    assert {h.doc_id for h in result.hits} == {"talks"}
+    assert any("runs backwards" in n for n in result.notices)
+    assert set(found(engine, "paragraph:[3 TO 2]")) == set(found(engine, "paragraph:[2 TO 3]"))
+    # A range inside one year is not backwards.
+    assert docs(engine, "date:[2024-03 TO 2024]") == {"talks", "peace"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date:2024-13", "ceasefire date:[2024-02-30 TO 2025]", "date:yesterday", "page:abc moscow"],
+)
+def test_a_date_or_number_that_is_not_one_is_an_error(engine, query):
+    from search.query import BadValue
+
+    with pytest.raises(BadValue, match="cannot read"):
+        engine.search(query, limit=10)
+
+
+def test_a_name_that_is_no_field_is_said_and_searched_as_words(engine):
+    result = engine.search("sorce:farm ceasefire", limit=10, suggest=False)
+    assert any("'sorce:' is not a field" in n for n in result.notices)
+    assert not any("not a field" in n for n in engine.search("Source:farm", limit=5).notices)
+    assert docs(engine, "Source:farm") == {"harvest"}  # field names ignore case
+    assert engine.search("http://example.org", limit=5, suggest=False).notices == []
+
+
+def test_did_you_mean_leaves_numbers_and_field_values_alone(engine):
+    from search.query import respellable_words
+
+    # `date:2024-13` was offered as `date:2004-13`, `[2024 TO 2023]` as `[2004 TO 2023]`.
+    assert respellable_words('date:[2024 TO 2023] moscw title:"harvset x" path:a/b* 2024') == [
+        "moscw"
+    ]
+    assert engine.search("date:2023 harvset", limit=10).suggestion == "date:2023 harvest"
