@@ -218,6 +218,20 @@ def use_color(choice: str, stream) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
+def attach_query_values(argv: list[str]) -> list[str]:
+    """`-e -oil` as `--query=-oil`: argparse takes a value that starts with '-' for an
+    option, and a query starting with '-' is what `-e` is for."""
+    out: list[str] = []
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--":
+            out += [arg, *rest]
+            break
+        value = next(rest, None) if arg in ("-e", "--query") else None
+        out.append(arg if value is None else f"--query={value}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     indexing = bool(argv) and argv[0] == "index"
@@ -229,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "tui":
             args = tui_parser().parse_args(argv[1:])
             return run_tui(" ".join(args.query), args.index, args.limit)
-        args = query_parser().parse_args(argv)
+        args = query_parser().parse_args(attach_query_values(argv))
         return run_query(args)
     except SearchToolError as exc:
         warn(str(exc))

@@ -282,6 +282,8 @@ class Engine:
         with self._limited() as spent:
             ranked = self.rank(text, None, partial=False)
         notices = list(ranked.notices) + self._limit_notices(spent)
+        if ranked.relaxed and ranked.total:  # as `search` says it, or a count misleads
+            notices.append("no paragraph has all the words; these are the ones with some of them")
         return ranked, notices, self._timed_out or spent.partial
 
     @contextmanager

@@ -245,6 +245,30 @@ def test_a_word_that_names_a_command_can_be_searched(seeds_index, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_dash_e_takes_a_query_that_starts_with_a_dash(seeds_index, capsys):
+    everything = ["--index", str(seeds_index), "-c"]
+    assert main([*everything, "NOT ceasefire"]) == 0
+    without = int(capsys.readouterr().out)
+    for argv in (["-e", "-ceasefire"], ["--query", "-ceasefire"], ["--query=-ceasefire"]):
+        assert main([*everything, *argv]) == 0, argv
+        out, err = capsys.readouterr()
+        assert int(out) == without and err == "", argv
+
+
+def test_a_count_of_paragraphs_with_some_of_the_words_says_so(seeds_index, capsys):
+    assert main(["--index", str(seeds_index), "-c", "Bogdanov zebra"]) == 0
+    out, err = capsys.readouterr()
+    assert int(out) > 0 and "no paragraph has all the words" in err
+    assert main(["--index", str(seeds_index), "-c", "Bogdanov ceasefire"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_date_that_is_not_one_is_a_one_line_error(seeds_index, capsys):
+    assert main(["--index", str(seeds_index), "ceasefire date:2024-13"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot read date:2024-13" in err[0]
+
+
 def test_python_dash_m_and_index_command(cli, tmp_path):
     ix = tmp_path / "ix"
     run = cli("index", str(FIXTURES / "archive"), "--index", str(ix))
