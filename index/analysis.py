@@ -13,6 +13,7 @@ from German paragraphs, and `the` alone would stop being an empty query.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import (
@@ -66,11 +67,20 @@ _ARABIC_LETTER_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "�
 
 
 class QuoteFilter(Filter):
-    """Normalise typographic apostrophes to ASCII so both spellings index alike."""
+    """Normalise typographic apostrophes to ASCII, and compatibility characters to
+    their plain letters (NFKC: the ligature in `ﬁnance`, full-width `ＵＮ`, Arabic
+    presentation forms), so each spelling indexes alike. `İ` (Turkish capital dotted
+    I) becomes `I` first: lowercased it is `i` plus a combining dot, which no query
+    typed `istanbul` would match. (The class keeps its name: indexes pickle it.)"""
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = t.text.translate(_QUOTE_MAP)
+            text = t.text
+            if not text.isascii():
+                text = text.replace("İ", "I")
+                if not unicodedata.is_normalized("NFKC", text):
+                    text = unicodedata.normalize("NFKC", text)
+                t.text = text.translate(_QUOTE_MAP)
             yield t
 
 
