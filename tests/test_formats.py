@@ -183,3 +183,28 @@ def test_dates_from_metadata(raw, expected):
     from index.dates import parse_date
 
     assert parse_date(raw) == expected
+
+
+def test_records_sharing_an_id_stay_two_documents(tmp_path):
+    # They were merged into one document: each record's paragraph was shown as the
+    # other's context, and `--per-doc` counted them together.
+    import json
+
+    lines = [
+        {"id": "w-1", "title": "First", "text": "Alpha paragraph."},
+        {"id": "w-2", "title": "Other", "text": "Beta paragraph."},
+        {"id": "w-1", "title": "Second", "text": "Gamma paragraph."},
+    ]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    docs, warnings = read(path)
+    assert [(d.doc_id, d.title) for d in docs] == [
+        ("w-1", "First"),
+        ("w-2", "Other"),
+        ("w-1 (2)", "Second"),
+    ]
+    assert warnings == ["line 3: id 'w-1' is used before; indexed as 'w-1 (2)'"]
+    array = tmp_path / "wire.json"
+    array.write_text(json.dumps(lines))
+    docs, warnings = read(array)
+    assert [d.doc_id for d in docs] == ["w-1", "w-2", "w-1 (2)"] and len(warnings) == 1

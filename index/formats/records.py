@@ -19,6 +19,7 @@ import gzip
 import json
 import lzma
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -95,6 +96,27 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
     )
 
 
+class UniqueIds:
+    """Doc ids seen in one file. Two records with one `id` would become one document
+    (their paragraphs mixed, each shown as the other's context): the later one is
+    kept apart as `id (2)`, with a warning."""
+
+    def __init__(self, warn: Callable[[str], None]):
+        self.warn, self.seen = warn, Counter[str]()
+
+    def __call__(self, document: Document, where: str) -> Document:
+        doc_id = document.doc_id
+        self.seen[doc_id] += 1
+        if self.seen[doc_id] > 1:
+            unique = f"{doc_id} ({self.seen[doc_id]})"
+            while unique in self.seen:
+                unique += "'"
+            self.seen[unique] += 1
+            self.warn(f"{where}: id {doc_id!r} is used before; indexed as {unique!r}")
+            document.doc_id = unique
+        return document
+
+
 def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     try:
         yield from _read_lines(path, warn)
@@ -103,6 +125,7 @@ def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
 
 
 def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
+    unique = UniqueIds(warn)
     with _open(path) as lines:
         for line_no, line in enumerate(lines, 1):
             if not line.strip():
@@ -117,7 +140,7 @@ def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
                 continue
             document = record_to_document(record, line_no)
             if document is not None:
-                yield document
+                yield unique(document, f"line {line_no}")
 
 
 def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
@@ -129,6 +152,7 @@ def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
         data = data["documents"]
     records = data if isinstance(data, list) else [data]
+    unique = UniqueIds(warn)
     found = False
     for position, record in enumerate(records, 1):
         if not isinstance(record, dict):
@@ -139,6 +163,6 @@ def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             if document.doc_id == f"line-{position}":
                 document.doc_id = f"item-{position}"
             found = True
-            yield document
+            yield unique(document, f"item {position}")
     if not found:
         raise Unsupported("no records with text")
