@@ -261,6 +261,10 @@ class _Timed:
 
     _EVERYTHING: str | None = None  # the text Whoosh treats as "every paragraph"
 
+    def _scales(self, searcher, words: list[bytes]) -> dict[bytes, float] | None:
+        """Per word, a factor on its score (None: each word scored as it is)."""
+        return None
+
     def matcher(self, searcher, context=None):
         spent = _current.get()
         if spent is None or self.text == self._EVERYTHING:
@@ -274,7 +278,10 @@ class _Timed:
             # matchers on a segment over 5,000 paragraphs, and 1.0 for every
             # paragraph on a smaller one: the ranking depended on segment sizes.)
             weighting = (context.weighting if context is not None else None) or searcher.weighting
-            return _scored_union(searcher, self.fieldname, words, weighting, self.boost, spent)
+            scales = self._scales(searcher, words)
+            return _scored_union(
+                searcher, self.fieldname, words, weighting, self.boost, spent, scales
+            )
         qs = [_TimedTerm(self.fieldname, w) for w in words]
         if len(qs) == 1:
             return qs[0].matcher(searcher, context)
@@ -285,7 +292,28 @@ class _Timed:
         return wq.Or(qs, boost=self.boost).matcher(searcher, context)
 
 
-def _scored_union(searcher, fieldname: str, words, weighting, boost: float, spent: Budget):
+def _blended(searcher, fieldname: str, words) -> dict[bytes, float]:
+    """Per word, what turns its idf into that of the commonest word of the expansion
+    (Lucene's blended scoring of fuzzy terms). Scored by its own idf, the rarest
+    near-miss wins: `goverment~` put the one paragraph with `goers` first and
+    `governess` second, above 973 paragraphs that say `government`."""
+    from search.scoring import field_doc_count, lucene_idf
+
+    n = max(1, field_doc_count(searcher, fieldname))
+    dfs = {w: searcher.doc_frequency(fieldname, w) for w in words}
+    common = lucene_idf(n, max(dfs.values(), default=0))
+    return {w: common / idf for w, df in dfs.items() if (idf := lucene_idf(n, df)) > 0}
+
+
+def _scored_union(
+    searcher,
+    fieldname: str,
+    words,
+    weighting,
+    boost: float,
+    spent: Budget,
+    scales: dict[bytes, float] | None = None,
+):
     """The OR of `words` as a list of paragraphs with summed scores.
 
     Whoosh ORs an expansion's words through a binary tree of union matchers and
@@ -305,7 +333,9 @@ def _scored_union(searcher, fieldname: str, words, weighting, boost: float, spen
                 break
             if (fieldname, btext) not in reader:
                 continue
-            _add_scores(segment.postings(fieldname, btext, weighting=weighting), lengths, found)
+            scale = scales.get(btext, 1.0) if scales else 1.0
+            m = segment.postings(fieldname, btext, weighting=weighting)
+            _add_scores(m, lengths, found, scale)
         scores.update(found if not offset else {offset + d: v for d, v in found.items()})
     if not scores:
         return matching.NullMatcher()
@@ -316,8 +346,8 @@ def _scored_union(searcher, fieldname: str, words, weighting, boost: float, spen
 _W3_BLOCKS = ("_read_data", "_read_ids", "_read_weights", "_next_block", "_data", "_i")
 
 
-def _add_scores(m, lengths: bytes | None, scores: dict[int, float]) -> None:
-    """Add each posting's score to `scores[docnum]`.
+def _add_scores(m, lengths: bytes | None, scores: dict[int, float], scale: float = 1.0) -> None:
+    """Add each posting's score (times `scale`) to `scores[docnum]`.
 
     For a weight-and-length scorer (BM25) on Whoosh's own posting format, a block's
     ids and weights are read whole and the field lengths come from `lengths` (the
@@ -337,7 +367,7 @@ def _add_scores(m, lengths: bytes | None, scores: dict[int, float]) -> None:
     if not fast:
         while m.is_active():
             d = m.id()
-            scores[d] = get(d, 0.0) + m.score()
+            scores[d] = get(d, 0.0) + scale * m.score()
             m.next()
         return
     from whoosh.util.numeric import byte_to_length
@@ -352,7 +382,7 @@ def _add_scores(m, lengths: bytes | None, scores: dict[int, float]) -> None:
         i = m._i
         for d, w in zip(m._ids[i:], m._weights[i:], strict=True):
             n = table[lengths[d]]
-            scores[d] = get(d, 0.0) + score(w, n if n is not None else dfl(d))
+            scores[d] = get(d, 0.0) + scale * score(w, n if n is not None else dfl(d))
         m._next_block()
 
 
@@ -407,6 +437,18 @@ class _TimedTerm(wq.Term):
 
 
 class FuzzyTerm(_Timed, wq.FuzzyTerm):
+    def _scales(self, searcher, words: list[bytes]) -> dict[bytes, float]:
+        """Lucene's fuzzy scoring: every word as rare as the commonest (`_blended`),
+        times its likeness to the typed word, 1 - edits / the shorter length."""
+        from rapidfuzz.distance import OSA
+
+        text = self.text if isinstance(self.text, str) else self.text.decode("utf-8")
+        scales = _blended(searcher, self.fieldname, words)
+        for w in scales:
+            word = w.decode("utf-8")
+            scales[w] *= 1 - OSA.distance(text, word) / max(1, min(len(text), len(word)))
+        return scales
+
     def _btexts(self, ixreader):
         return _expand(self, ixreader, _fuzzy_words)
 

@@ -292,3 +292,15 @@ def test_did_you_mean_leaves_numbers_and_field_values_alone(engine):
         "moscw"
     ]
     assert engine.search("date:2023 harvset", limit=10).suggestion == "date:2023 harvest"
+
+
+def test_a_fuzzy_word_ranks_the_common_spelling_above_a_rare_near_miss(tmp_path):
+    # `goverment~` (stem `gover`) is one edit from `goer` and from `govern`: scored
+    # by their own idf, the one paragraph with `goers` came first.
+    records = [{"id": "goers", "title": "Queue", "text": "Cinema goers queued outside."}] + [
+        {"id": f"g{i}", "title": "Queue", "text": f"Government {i} queued outside."}
+        for i in range(6)
+    ]
+    with Engine(index_records(records, tmp_path)) as engine:
+        hits = engine.search("goverment~", limit=10, suggest=False).hits
+    assert [h.doc_id for h in hits][-1] == "goers" and len(hits) == 7
