@@ -43,6 +43,8 @@ def file_key(root_id: str, relpath: str) -> str:
 # bytes; it is hashed into every file's digest, so the next `search index` re-reads
 # files indexed under older rules instead of skipping them as unchanged.
 # 2: a blank line inside a sentence no longer splits it (index/chunking.py).
+#    Rules 2 also drop control characters other than whitespace from paragraphs,
+#    titles and headings (index/chunking.py; not yet shipped, so not a 3).
 PARAGRAPH_RULES = 2
 
 
