@@ -5,14 +5,15 @@
   the TUI do: a paragraph whose text one above it has is listed as its copy, which
   reads the stored text of the matches walked, up to 100 past the page);
 - newest: `--sort newest` (search/sorting.py: stored dates for a few thousand
-  matches, the date field's terms for more), copies aside.
+  matches, the date field's terms for more), copies aside;
+- context 3: `-C 3`, each hit with the 3 paragraphs before and after it, copies aside.
 
-Each is `Engine.search` with 10 hits, 3 per document, highlighted, timed per query,
+Each is `Engine.search` with 10 hits (`--limit`), 3 per document, highlighted, timed per query,
 interleaved: warm (one open searcher, as in the TUI) and fresh (a new Engine per
 search, as each one-shot `search` opens one; the interpreter's start is not in it).
 Medians, and the matches per query. The index is built once into a cache folder.
 
-    python bench/options_latency.py [--rounds 5] [--rebuild]
+    python bench/options_latency.py [--rounds 5] [--limit 10] [--rebuild]
 
 SEARCH_BENCH_CACHE overrides the cache folder; SEARCH_CORPORA the corpora folder.
 """
@@ -38,6 +39,7 @@ VARIANTS: dict[str, dict] = {
     "plain": {},
     "copies aside": {"dedupe": True},
     "newest": {"dedupe": True, "sort": "newest"},
+    "context 3": {"dedupe": True, "context": 3},
 }
 
 
@@ -58,6 +60,7 @@ def build(cache: Path, rebuild: bool) -> Path:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--limit", type=int, default=10, help="hits per search")
     p.add_argument("--rebuild", action="store_true")
     args = p.parse_args(argv)
     cache = Path(os.environ.get("SEARCH_BENCH_CACHE", "/tmp/archive-search-bench"))
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     def timed(engine: Engine, q: str, variant: str, how: str) -> None:
         engine.time_limit = None  # measure all of it, not the 1 s cut
         started = time.perf_counter()
-        result = engine.search(q, per_doc=3, **VARIANTS[variant])
+        result = engine.search(q, args.limit, per_doc=3, **VARIANTS[variant])
         times.setdefault((q, variant, how), []).append(time.perf_counter() - started)
         totals[q] = result.total
 
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                     with Engine(index_dir) as fresh:
                         timed(fresh, q, variant, "fresh")
     names = [f"{how}: {variant}" for how in ("warm", "fresh") for variant in VARIANTS]
-    print(f"({args.rounds} rounds; ms, median)")
+    print(f"({args.rounds} rounds, {args.limit} hits; ms, median)")
     print("| query | matches | " + " | ".join(names) + " |")
     print("|---|---|" + "---|" * len(names))
     for q in QUERIES:

@@ -12,6 +12,8 @@ Rules (documented in the README):
 - Paragraphs are numbered from 1 in reading order; headings take no number.
 - Paragraphs longer than MAX_PARAGRAPH_CHARS are cut at sentence ends so one
   giant line cannot become one giant stored field.
+- Control characters other than whitespace (BEL, ESC, NUL...) are dropped: shown on
+  a terminal they ring, set its title or its colours.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from index.documents import Paragraph
+from index.documents import Document, Paragraph
 
 MAX_HEADING_CHARS = 150
 MAX_HEADING_WORDS = 25
@@ -28,6 +30,11 @@ TITLE_WORDS = 10
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _SPACES = re.compile(r"\s+")
+# C0, DEL and C1 controls, but not those Python counts as whitespace (tab, newline,
+# the separators 0x1c-0x1f, NEL): `collapse` turns those into spaces.
+_CONTROLS = re.compile(
+    "[" + "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()) + "]"
+)
 _CLOSERS = "\"'”’»)]*_ \t"
 _FINAL_PUNCT = tuple(".!?,;:…")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -42,8 +49,22 @@ def normalise_newlines(text: str) -> str:
 
 
 def collapse(text: str) -> str:
-    """Join hard-wrapped lines and squeeze runs of whitespace."""
-    return _SPACES.sub(" ", text).strip()
+    """Join hard-wrapped lines, squeeze runs of whitespace, drop control characters."""
+    return _SPACES.sub(" ", drop_controls(text)).strip()
+
+
+def drop_controls(text: str) -> str:
+    """`text` without its non-whitespace control characters (see the module's rules)."""
+    return _CONTROLS.sub("", text)
+
+
+def drop_document_controls(doc: Document) -> None:
+    """Control characters out of every field a reader fills: paragraphs pass through
+    `collapse`, but a JSON title, a page's metadata or a PDF's author may not."""
+    doc.title, doc.source, doc.author = map(drop_controls, (doc.title, doc.source, doc.author))
+    doc.tags = [drop_controls(tag) for tag in doc.tags]
+    for p in doc.paragraphs:
+        p.text, p.heading = drop_controls(p.text), drop_controls(p.heading)
 
 
 def looks_like_heading(block: str) -> bool:
@@ -115,7 +136,8 @@ def chunk_plain(text: str, detect_headings: bool = True) -> tuple[str, list[Para
     A first block that looks like a heading and is followed by more text is the
     document's title (the BBC files' layout).
     """
-    blocks = join_broken_sentences([collapse(b) for b in split_blocks(text)])
+    collapsed = (collapse(b) for b in split_blocks(text))
+    blocks = join_broken_sentences([b for b in collapsed if b])  # "" was control characters
     title = ""
     if detect_headings and len(blocks) > 1 and looks_like_heading(blocks[0]):
         title, blocks = blocks[0], blocks[1:]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.chunking import drop_document_controls
 from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
 from index.errors import IndexWriteFailed, SearchToolError
@@ -434,6 +435,7 @@ def _index_file(
         while doc is not None:
             if not doc.doc_id:
                 doc.doc_id = found.relpath
+            drop_document_controls(doc)
             # Errors of the index writer itself (a full disk) are not this file's
             # fault: they end the run, and the batch is cancelled.
             doc.lang = document_language(doc.lang, _sample(doc))

@@ -43,7 +43,8 @@ def file_key(root_id: str, relpath: str) -> str:
 # bytes; it is hashed into every file's digest, so the next `search index` re-reads
 # files indexed under older rules instead of skipping them as unchanged.
 # 2: a blank line inside a sentence no longer splits it (index/chunking.py); words
-#    are NFKC-normalised (index/analysis.py: `ﬁnance` is `finance`).
+#    are NFKC-normalised (index/analysis.py: `ﬁnance` is `finance`); control
+#    characters other than whitespace are dropped from paragraphs, titles and headings.
 PARAGRAPH_RULES = 2
 
 

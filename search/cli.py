@@ -383,7 +383,10 @@ def print_matches(engine, text: str, count_only: bool) -> int:
     if count_only:
         print(ranked.total)
     else:
-        paths = dict.fromkeys(stored.get("path", "") for _, _, stored, _ in ranked.rows)
+        from search.printable import printable
+
+        # A file name can hold any character: never an escape sequence for the terminal.
+        paths = dict.fromkeys(printable(stored.get("path", "")) for _, _, stored, _ in ranked.rows)
         if paths:
             print("\n".join(paths))
     return EXIT_FOUND if ranked.total else EXIT_NOT_FOUND

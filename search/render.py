@@ -8,6 +8,7 @@ from typing import TextIO
 
 from search.engine import Hit, SearchResult
 from search.highlight import Span, fragment
+from search.printable import json_printable, printable_hit
 
 MATCH_STYLE = "bold red"
 TITLE_STYLE = "bold"
@@ -129,14 +130,14 @@ def summary_to_json(result: SearchResult) -> dict:
 def print_json(result: SearchResult, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for hit in result.hits:
-        out.write(json.dumps(hit_to_json(hit), ensure_ascii=False) + "\n")
-    out.write(json.dumps(summary_to_json(result), ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps(hit_to_json(hit), ensure_ascii=False)) + "\n")
+    out.write(json_printable(json.dumps(summary_to_json(result), ensure_ascii=False)) + "\n")
 
 
 def print_plain(result: SearchResult, out: TextIO | None = None, explain: bool = False) -> None:
     """Unstyled: one header line and one text line per hit, grep-friendly."""
     out = out or sys.stdout
-    for hit in result.hits:
+    for hit in map(printable_hit, result.hits):
         heading = f" · § {hit.heading}" if hit.heading else ""
         text, _ = fragment(hit.text, hit.highlights)
         out.write(f"{hit.rank}. {hit.title}\n   {location(hit)}{heading}\n")
@@ -174,7 +175,7 @@ def print_styled(result: SearchResult, out: TextIO | None = None, explain: bool 
     from rich.text import Text
 
     console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=False)
-    for hit in result.hits:
+    for hit in map(printable_hit, result.hits):
         head = Text.assemble(Text(f"{hit.rank}. ", style="dim"))
         head.append_text(styled_text(hit.title, hit.title_highlights, TITLE_STYLE))
         console.print(head)

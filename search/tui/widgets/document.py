@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from search.engine import Hit
+from search.printable import printable_hit
 from search.render import HEADING_STYLE, MATCH_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
 
 CURRENT_MATCH_STYLE = "reverse bold"
@@ -19,6 +20,7 @@ CONTEXT_LINES = 3  # lines of the paragraph before the hit kept in view above it
 
 def paragraph_text(para: Hit, show_heading: bool, current: int | None = None) -> Text:
     """One paragraph: its heading when it starts a section, ¶N, the highlighted text."""
+    para = printable_hit(para)  # control characters shown, not sent to the terminal
     text = Text()
     if show_heading and para.heading:
         text.append(f"§ {para.heading}\n", style=HEADING_STYLE)
@@ -32,6 +34,7 @@ def paragraph_text(para: Hit, show_heading: bool, current: int | None = None) ->
 
 
 def header_text(para: Hit) -> Text:
+    para = printable_hit(para)
     text = styled_text(para.title or para.path, para.title_highlights, TITLE_STYLE)
     details = [para.path if para.doc_id in ("", para.path) else f"{para.path} › {para.doc_id}"]
     details += [d for d in (para.source, para.date.strftime("%Y-%m-%d") if para.date else "") if d]

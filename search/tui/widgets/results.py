@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from search.engine import Hit
 from search.highlight import fragment
+from search.printable import printable_hit
 from search.render import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, missing_note, styled_text
 
 FRAGMENT_CHARS = 240
@@ -19,6 +20,7 @@ MISSING_NAMED_TUI = 4  # the details line shares one row with the heading
 
 def hit_prompt(hit: Hit) -> Text:
     """Three lines for one hit, highlighted exactly as the one-shot command does."""
+    hit = printable_hit(hit)  # control characters shown, not sent to the terminal
     prompt = Text()
     prompt.append(f"{hit.rank}. ", style="dim")
     prompt.append_text(styled_text(hit.title or hit.path, hit.title_highlights, TITLE_STYLE))
