@@ -484,7 +484,7 @@ class ParagraphWriter:
             raise IndexWriteFailed(
                 f"could not write to the index at {self.index_dir}: {exc.strerror or exc}; "
                 "it still holds everything up to the last completed batch"
-            ) from None
+            ) from exc
         record_commit(self.ix, self.index_dir)
 
     def cancel(self) -> None:
