@@ -90,6 +90,20 @@ def test_searches_during_a_rebuild_answer_from_the_old_index(tmp_path):
     assert not check_exact(index_dir, expected_paragraphs(corpus), corpus)
 
 
+def test_an_open_engine_sees_the_rebuilt_index(tmp_path):
+    """The terminal app keeps one Engine open: after a rebuild (whose last commit may
+    well have the old index's generation number) it must search the new index."""
+    corpus = make_corpus(tmp_path / "corpus", 40)
+    index_dir = tmp_path / "index"
+    index_paths([corpus], index_dir)
+    with Engine(index_dir) as engine:
+        everywhere = engine.search("harbour", limit=None, partial=False).total
+        index_paths([corpus / "part0"], index_dir, rebuild=True)
+        assert engine.refresh()
+        now = engine.search("harbour", limit=None, partial=False).total
+    assert now == count(index_dir, "harbour") < everywhere
+
+
 @pytest.fixture
 def built(tmp_path) -> tuple[Path, Path, int]:
     """(corpus, index folder, paragraphs with "harbour") of a complete index."""
