@@ -410,7 +410,7 @@ def _run(
     total = len(tasks)
     for done, (key, (root, found)) in enumerate(tasks.items()):
         if progress:
-            progress(done, total, found.relpath)
+            progress(done, total, found.shown)
         report.files_seen += 1
         _index_file(key, root, found, existing.get(key), batch, report)
         if batch.paragraphs >= batch_paragraphs:
@@ -484,11 +484,11 @@ def _index_file(
         doc = first
         while doc is not None:
             if not doc.doc_id:
-                doc.doc_id = found.relpath
+                doc.doc_id = found.shown
             # Errors of the index writer itself (a full disk) are not this file's
             # fault: they end the run, and the batch is cancelled.
             doc.lang = document_language(doc.lang, _sample(doc))
-            paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
+            paragraphs += batch.w().add_document(doc, key, root.id, found.shown)
             docs += 1
             try:
                 doc = next(documents, None)
