@@ -48,16 +48,23 @@ def restore_interrupted_swap(index_dir: Path) -> None:
     on a file system that cannot exchange folders. Runs before the lock is taken:
     the lock file lives in the index folder, which is then missing."""
     real, retired = _real(index_dir), _retired(index_dir)
-    if not os.path.lexists(real) and retired.is_dir() and not retired.is_symlink():
+    if not os.path.lexists(real) and _is_folder(retired) and (retired / LOCK_NAME).exists():
         with contextlib.suppress(OSError):  # another run restored it first
             os.rename(retired, real)
 
 
 def clear_rebuild_leftovers(index_dir: Path) -> None:
-    """Remove what a killed rebuild left beside the index. Only under the indexer lock."""
+    """Remove what a killed rebuild left beside the index. Only under the indexer lock.
+
+    A folder of that name is ours when it is empty or shares the index's lock file
+    (which `_discard` removes last); someone else's is left alone."""
+    real = _real(index_dir)
     for folder in (_scratch(index_dir), _retired(index_dir)):
-        if folder.is_dir() and not folder.is_symlink():
-            _discard(folder, _real(index_dir))
+        if not _is_folder(folder):
+            continue
+        with contextlib.suppress(OSError):
+            if not any(folder.iterdir()) or os.path.samefile(folder / LOCK_NAME, real / LOCK_NAME):
+                _discard(folder, real)
 
 
 def start_rebuild(index_dir: Path, lock: IndexerLock) -> Path | None:
@@ -76,7 +83,7 @@ def start_rebuild(index_dir: Path, lock: IndexerLock) -> Path | None:
             raise OSError(errno.EXDEV, "another file system")
         lock.share_with(scratch)
     except OSError:
-        _discard(scratch, real)
+        abandon_rebuild(scratch, index_dir)
         return None
     return scratch
 
@@ -94,28 +101,41 @@ def finish_rebuild(scratch: Path, index_dir: Path) -> None:
                 os.rename(retired, real)
             raise
         scratch = retired
-    _discard(scratch, real)
+    # The new index is in place: what stops the clean-up now is for the next run to finish.
+    abandon_rebuild(scratch, index_dir)
 
 
 def abandon_rebuild(scratch: Path, index_dir: Path) -> None:
-    """Drop a rebuild that stopped (best effort: it runs while an error is on its way)."""
+    """Delete a rebuild's other folder: the unfinished new index, or the replaced old
+    one. Best effort: it runs while an error is on its way, or after the swap."""
     with contextlib.suppress(OSError):
         _discard(scratch, _real(index_dir))
 
 
 def _discard(folder: Path, index_dir: Path) -> None:
     """Delete a folder that is not (or no longer) the index: our files go; anything
-    else (notes someone kept in the index folder) moves to the index folder."""
+    else (notes someone kept in the index folder) moves to the index folder. The
+    lock file goes last, and only with everything else: it marks the folder as ours."""
+    kept = False
     for entry in folder.iterdir():
-        if ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME):
-            if entry.is_dir() and not entry.is_symlink():
+        if entry.name == LOCK_NAME:
+            continue
+        if ours(entry.name) or entry.name == INFO_NAME:
+            if _is_folder(entry):
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
         elif not os.path.lexists(index_dir / entry.name):
             os.rename(entry, index_dir / entry.name)
-    with contextlib.suppress(OSError):  # not empty: a stranger's file had no place to go
+        else:
+            kept = True  # a stranger's file with no place to go: the next run tries again
+    if not kept:
+        (folder / LOCK_NAME).unlink(missing_ok=True)
         folder.rmdir()
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
 
 
 def _exchange(a: Path, b: Path) -> bool:

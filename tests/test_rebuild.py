@@ -154,12 +154,11 @@ def test_without_a_folder_exchange_it_renames_twice(built, monkeypatch):
 
 def test_a_kill_between_the_two_renames_gets_the_old_index_back(built, tmp_path):
     corpus, index_dir, before = built
-    index_paths([corpus / "part1"], tmp_path / ".index.rebuild")  # a new index, complete
-    (index_dir / "search-index.json").rename(index_dir / "stays-the-old-one")
-    os.rename(index_dir, tmp_path / ".index.replaced")
-    (tmp_path / ".index.replaced" / "stays-the-old-one").rename(
-        tmp_path / ".index.replaced" / "search-index.json"
-    )
+    scratch = tmp_path / ".index.rebuild"
+    index_paths([corpus / "part1"], scratch)  # a new index, complete
+    (scratch / "indexer.lock").unlink()
+    os.link(index_dir / "indexer.lock", scratch / "indexer.lock")  # as a rebuild makes it
+    os.rename(index_dir, tmp_path / ".index.replaced")  # the first rename, not the second
     report = index_paths([corpus], index_dir)
     assert report.unchanged == 60 and report.files_indexed == 0  # the old index, whole
     assert count(index_dir, "harbour") == before
@@ -221,3 +220,14 @@ def test_rebuild_into_a_new_folder(tmp_path):
     index_paths([corpus], index_dir, rebuild=True)
     assert not check_exact(index_dir, expected_paragraphs(corpus), corpus)
     assert beside(index_dir) == []
+
+
+def test_someone_elses_folder_of_that_name_is_left_alone(built, tmp_path):
+    corpus, index_dir, before = built
+    theirs = tmp_path / ".index.rebuild"
+    theirs.mkdir()
+    (theirs / "manifest.sqlite3").write_text("not ours, whatever its name")
+    report = index_paths([], index_dir, rebuild=True)
+    assert IN_PLACE in report.notes
+    assert (theirs / "manifest.sqlite3").read_text() == "not ours, whatever its name"
+    assert count(index_dir, "harbour") == before
