@@ -22,6 +22,10 @@ class FoundFile:
     path: Path
     relpath: str
 
+    @property
+    def shown(self) -> str:
+        return shown_name(self.relpath)
+
 
 def _inside(target: Path, root: Path) -> bool:
     try:
@@ -40,14 +44,17 @@ def _resolves_inside(link: Path, root: Path) -> bool:
 
 
 def relative(path: Path, root: Path) -> str:
-    """The path under the root as stored in the index: "/"-separated, valid UTF-8.
+    """The path under the root, "/"-separated. A name that is not UTF-8 (raw bytes
+    from another system) keeps its bytes as Python's surrogate escapes, so `root /
+    relative(...)` still leads to the file (a rebuild, a prune check it); the
+    manifest stores such a name as bytes, the index as `shown_name`."""
+    return path.relative_to(root).as_posix()
 
-    A name that is not UTF-8 (raw bytes from another system) cannot be stored in
-    the index or the manifest as it is; its undecodable bytes become U+FFFD. The
-    file itself is still read through its real path.
-    """
-    rel = path.relative_to(root).as_posix()
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+def shown_name(relpath: str) -> str:
+    """`relpath` as text that can be stored in a paragraph and printed (JSON too):
+    bytes that are not UTF-8 become U+FFFD."""
+    return os.fsencode(relpath).decode("utf-8", "replace")
 
 
 def walk(

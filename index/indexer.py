@@ -25,6 +25,13 @@ from index.formats import format_of, reader_for
 from index.languages import SAMPLE_CHARS, document_language
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
+from index.rebuild import (
+    abandon_rebuild,
+    clear_rebuild_leftovers,
+    finish_rebuild,
+    restore_interrupted_swap,
+    start_rebuild,
+)
 from index.storage import (
     ParagraphWriter,
     clear_leftovers,
@@ -133,7 +140,7 @@ class _Batch:
             raise IndexWriteFailed(
                 f"could not update the index's file list in {self.index_dir}: {exc}; "
                 "the next run will redo the last batch"
-            ) from None
+            ) from exc
         self.recorded, self.forgotten, self.paragraphs = [], [], 0
 
     def cancel(self) -> None:
@@ -205,52 +212,94 @@ def index_paths(
     if batch_paragraphs is None:
         batch_paragraphs = batch_size_from_env()
     index_dir = Path(index_dir)
+    restore_interrupted_swap(index_dir)
     refuse_foreign_folder(index_dir)
     with IndexerLock(index_dir) as lock:
         note = lock.stale_note()
         if note:
             report.notes.append(note)
         clear_leftovers(index_dir)
+        clear_rebuild_leftovers(index_dir)
         held: list[Root] = []
         if rebuild and not paths:
             paths, held = _held_files(index_dir, report)
             seeds = bool(held) and all(root.seeds for root in held)
-        if rebuild:
+        # A rebuild fills a new index beside the old one, which answers queries
+        # until the new one is complete and takes its place (index.rebuild).
+        target = start_rebuild(index_dir, lock) if rebuild else None
+        if rebuild and target is None:
+            report.notes.append(IN_PLACE)
             remove_index(index_dir)
-        if index_exists(index_dir):
-            ix = open_index(index_dir)
-            ensure_commit_record(ix, index_dir)
-        else:
-            ix = create_index(index_dir)
         try:
-            manifest = Manifest(index_dir)
-        except sqlite3.Error as exc:
-            raise IndexWriteFailed(f"could not open the file list in {index_dir}: {exc}") from None
-        with manifest:
-            for root in held:  # the rebuilt index keeps the folders it was given
-                manifest.add_root(root.path, seeds=root.seeds)
-            batch = _Batch(ix, index_dir, manifest)
-            try:
-                _run(
-                    paths,
-                    manifest,
-                    batch,
-                    report,
-                    prune,
-                    prune_everywhere,
-                    seeds,
-                    progress,
-                    batch_paragraphs,
-                    follow_symlinks,
-                    procs,
-                )
-                batch.commit()
-            except BaseException:
-                batch.cancel()
+            _fill(
+                target or index_dir,
+                paths,
+                held,
+                report,
+                own=index_dir,
+                prune=prune,
+                prune_everywhere=prune_everywhere,
+                seeds=seeds,
+                progress=progress,
+                batch_paragraphs=batch_paragraphs,
+                follow_symlinks=follow_symlinks,
+                procs=procs,
+            )
+            if target is not None:
+                finish_rebuild(target, index_dir)
+        except BaseException as exc:
+            if target is None:
                 raise
-            report.total_documents, report.total_paragraphs = manifest.totals()[1:]
+            abandon_rebuild(target, index_dir)
+            if isinstance(exc, OSError | IndexWriteFailed):
+                raise _rebuild_stopped(index_dir, exc) from None
+            raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+IN_PLACE = (
+    "rebuilt the index in place (its folder cannot be swapped for a new one: a mount "
+    "point, or a parent folder that cannot be written), so it was empty meanwhile"
+)
+
+
+def _rebuild_stopped(index_dir: Path, exc: BaseException) -> IndexWriteFailed:
+    """The one line for a rebuild that failed: what broke (the OS's or SQLite's words,
+    not a message naming the half-built folder, which is gone) and that nothing is lost."""
+    cause = exc.__cause__ or exc
+    why = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+    return IndexWriteFailed(
+        f"could not rebuild the index at {index_dir} ({why}); it is as it was before"
+    )
+
+
+def _fill(where: Path, paths, held: list[Root], report: IndexReport, *, own: Path, **run) -> None:
+    """Open (or create) the index at `where` and index `paths` into it.
+
+    `own` is the index folder as the person knows it: files under it are never
+    documents, even while a rebuild writes beside it.
+    """
+    if index_exists(where):
+        ix = open_index(where)
+        ensure_commit_record(ix, where)
+    else:
+        ix = create_index(where)
+    try:
+        manifest = Manifest(where)
+    except sqlite3.Error as exc:
+        raise IndexWriteFailed(f"could not open the file list in {where}: {exc}") from exc
+    with manifest:
+        for root in held:  # the rebuilt index keeps the folders it was given
+            manifest.add_root(root.path, seeds=root.seeds)
+        batch = _Batch(ix, where, manifest)
+        try:
+            _run(paths, manifest, batch, report, own=own, **run)
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        report.total_documents, report.total_paragraphs = manifest.totals()[1:]
 
 
 def holds_only_seeds(index_dir: Path) -> bool:
@@ -314,13 +363,15 @@ def _run(
     manifest,
     batch,
     report,
-    prune,
-    prune_everywhere,
-    seeds,
-    progress,
-    batch_paragraphs,
-    follow_symlinks=False,
-    procs=1,
+    *,
+    own: Path,
+    prune: bool,
+    prune_everywhere: bool,
+    seeds: bool,
+    progress: ProgressFn | None,
+    batch_paragraphs: int,
+    follow_symlinks: bool = False,
+    procs: int | None = 1,
 ) -> None:
     existing = manifest.files()
     scopes, absorbed = _resolve_roots([Path(p) for p in paths], manifest, report, seeds)
@@ -342,7 +393,7 @@ def _run(
 
     tasks: dict[str, tuple[Root, FoundFile]] = {}
     # An index kept inside the folder it indexes is not a document of that folder.
-    own = Path(os.path.abspath(batch.index_dir))
+    own = Path(os.path.abspath(own))
     for root, scope in scopes:
         try:
             for found in walk(
@@ -360,7 +411,7 @@ def _run(
     total = len(tasks)
     for done, (key, (root, found)) in enumerate(tasks.items()):
         if progress:
-            progress(done, total, found.relpath)
+            progress(done, total, found.shown)
         report.files_seen += 1
         _index_file(key, root, found, existing.get(key), batch, report)
         if batch.paragraphs >= batch_paragraphs:
@@ -434,12 +485,12 @@ def _index_file(
         doc = first
         while doc is not None:
             if not doc.doc_id:
-                doc.doc_id = found.relpath
+                doc.doc_id = found.shown
             drop_document_controls(doc)
             # Errors of the index writer itself (a full disk) are not this file's
             # fault: they end the run, and the batch is cancelled.
             doc.lang = document_language(doc.lang, _sample(doc))
-            paragraphs += batch.w().add_document(doc, key, root.id, found.relpath)
+            paragraphs += batch.w().add_document(doc, key, root.id, found.shown)
             docs += 1
             try:
                 doc = next(documents, None)

@@ -105,6 +105,7 @@ class IndexerLock:
         self.timeout = lock_timeout() if timeout is None else timeout
         self.fd: int | None = None
         self.stale: dict | None = None  # the info a dead holder left, if any
+        self.record = ""  # what this holder wrote into INFO_NAME
 
     def acquire(self) -> IndexerLock:
         import fcntl
@@ -130,10 +131,21 @@ class IndexerLock:
             "command": _command_line(),
             "started": time.time(),
         }
+        self.record = json.dumps(info) + "\n"
         # A full disk must not stop us here: the run then fails cleanly on its first write.
         with contextlib.suppress(OSError):
-            write_atomic(self.index_dir / INFO_NAME, json.dumps(info) + "\n")
+            write_atomic(self.index_dir / INFO_NAME, self.record)
         return self
+
+    def share_with(self, folder: Path) -> None:
+        """Give `folder` this lock's file, as a hard link, and our record.
+
+        A rebuild swaps `folder` into the index folder's place; an indexer waiting
+        then, or starting after, must find the very lock we hold there (flock locks
+        the file, not its name), or two indexers could write at once.
+        """
+        os.link(self.index_dir / LOCK_NAME, folder / LOCK_NAME)
+        write_atomic(folder / INFO_NAME, self.record)
 
     def stale_note(self) -> str | None:
         if not self.stale:

@@ -10,6 +10,7 @@ never duplicate a paragraph.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,24 @@ def root_id_for(path: Path) -> str:
 
 
 def file_key(root_id: str, relpath: str) -> str:
-    return f"{root_id}/{relpath}"
+    """The file's id in the index and the manifest. A name that is not UTF-8 is
+    spelled with its bad bytes as \\xNN (valid text, unlike its surrogate escapes, and
+    unlike U+FFFD it keeps "caf\\xe9" and "caf\\xe8" apart)."""
+    return f"{root_id}/{os.fsencode(relpath).decode('utf-8', 'backslashreplace')}"
+
+
+def _to_db(name: str) -> str | bytes:
+    """A path as SQLite can hold it: text, or the raw bytes of a name that is not
+    UTF-8 (its surrogate escapes cannot be encoded)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return name
+
+
+def _from_db(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 # Raised whenever the readers or the chunker make different paragraphs of the same
@@ -111,13 +129,14 @@ class Manifest:
     # roots
     def roots(self) -> list[Root]:
         rows = self.db.execute("SELECT id, path, seeds FROM roots ORDER BY path")
-        return [Root(r[0], Path(r[1]), bool(r[2])) for r in rows]
+        return [Root(r[0], Path(_from_db(r[1])), bool(r[2])) for r in rows]
 
     def add_root(self, path: Path, seeds: bool = False) -> Root:
         root = Root(root_id_for(path), path, seeds)
         with self.db:
             self.db.execute(
-                "INSERT OR REPLACE INTO roots VALUES (?, ?, ?)", (root.id, str(path), int(seeds))
+                "INSERT OR REPLACE INTO roots VALUES (?, ?, ?)",
+                (root.id, _to_db(str(path)), int(seeds)),
             )
         return root
 
@@ -133,7 +152,7 @@ class Manifest:
             if root_id
             else self.db.execute(sql)
         )
-        return {r[0]: FileEntry(*r) for r in rows}
+        return {r[0]: FileEntry(r[0], r[1], _from_db(r[2]), *r[3:]) for r in rows}
 
     def record(self, entries: list[tuple[FileEntry, int, int]]) -> None:
         """Store (entry, size, mtime_ns) for files whose paragraphs were just committed."""
@@ -145,7 +164,7 @@ class Manifest:
                     (
                         e.file_key,
                         e.root_id,
-                        e.relpath,
+                        _to_db(e.relpath),
                         size,
                         mtime,
                         e.digest,

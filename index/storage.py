@@ -262,8 +262,9 @@ def open_index(index_dir: Path):
     """Open an existing index for reading or writing, with one-line errors.
 
     A commit by a running indexer can replace the TOC and delete the files of
-    merged segments while we read them; such a failure is retried on the newer
-    generation, and only a failure on an unchanging generation counts as damage.
+    merged segments while we read them, and a rebuild can swap the whole folder;
+    such a failure is retried on the newer generation or folder, and only a failure
+    on an unchanging one counts as damage.
     """
     if not index_exists(index_dir):
         raise IndexMissing(
@@ -275,14 +276,25 @@ def open_index(index_dir: Path):
 
     storage = FileStorage(str(index_dir))
     for attempt in range(10):
-        generation = TOC._latest_generation(storage, INDEX_NAME)
+        seen = folder_identity(index_dir), TOC._latest_generation(storage, INDEX_NAME)
         try:
             return _open_generation(index_dir, storage)
         except IndexDamaged:
-            if TOC._latest_generation(storage, INDEX_NAME) == generation or attempt == 9:
+            now = folder_identity(index_dir), TOC._latest_generation(storage, INDEX_NAME)
+            if now == seen or attempt == 9:
                 raise
             time.sleep(0.02)
     raise AssertionError("unreachable")
+
+
+def folder_identity(index_dir: Path) -> tuple[int, int] | None:
+    """(device, inode) of the index folder: a rebuild puts a new folder in the old
+    one's place, whose commits may carry the same generation numbers."""
+    try:
+        st = os.stat(index_dir)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _open_generation(index_dir: Path, storage):
@@ -484,7 +496,7 @@ class ParagraphWriter:
             raise IndexWriteFailed(
                 f"could not write to the index at {self.index_dir}: {exc.strerror or exc}; "
                 "it still holds everything up to the last completed batch"
-            ) from None
+            ) from exc
         record_commit(self.ix, self.index_dir)
 
     def cancel(self) -> None:

@@ -21,7 +21,7 @@ from whoosh.matching import WrappingMatcher
 from whoosh.reading import TermNotFound
 
 from index.schema import SEARCH_FIELDS
-from index.storage import open_index
+from index.storage import folder_identity, open_index
 from search import expansion
 from search.highlight import Span, match_spans
 from search.languages import text_field
@@ -153,6 +153,7 @@ class Engine:
 
     def __init__(self, index_dir: Path, *, strategy: str = ALL_FIRST, weighting=None):
         self.index_dir = Path(index_dir)
+        self._folder = folder_identity(self.index_dir)
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
         self.analyzer = self.schema["text"].analyzer
@@ -189,6 +190,13 @@ class Engine:
         """Pick up new commits; True when the index changed since the last look."""
         if self._searcher is None:
             return False
+        folder = folder_identity(self.index_dir)
+        if folder != self._folder:
+            # A rebuild swapped in a new folder: its generations say nothing about ours.
+            self._folder = folder
+            self._searcher.close()
+            self._searcher = self.ix.searcher(weighting=self.weighting)
+            return True
         if self._searcher.up_to_date():
             return False
         self._searcher = self._searcher.refresh()

@@ -118,8 +118,9 @@ def test_sigkill_during_indexing_never_loses_or_duplicates(tmp_path):
     change_files()
     _kill_round(corpus, index_dir, rng, stats, before, change=change_files)
 
-    # Round 3: `--rebuild` killed again and again (part-way through removing the old
-    # index, creating the new one, or filling it), then run to the end.
+    # Round 3: `--rebuild` killed again and again (while it creates the new index
+    # beside the old one, fills it, or swaps it in), then run to the end. After each
+    # kill the old index must still be whole (the check above).
     _kill_round(corpus, index_dir, rng, stats, extra=("--rebuild",))
 
     print(f"crash trials: {stats}")

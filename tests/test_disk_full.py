@@ -89,3 +89,30 @@ def test_full_disk_fails_cleanly_and_keeps_last_commit(small_disk, tmp_path, cap
     assert not uncommitted_files(index_dir)
     (small / "part0" / "doc00000.txt").write_text("A harbour paragraph, edited.\n")
     assert main(["index", str(small), "--index", str(index_dir), "-q"]) == 0
+
+
+def test_rebuild_that_does_not_fit_keeps_the_old_index(small_disk, tmp_path, capsys):
+    """A rebuild needs room for the new index beside the old one; without it, it stops
+    in one line and the old index answers as before, with nothing left beside it."""
+    index_dir = small_disk / "ix"
+    small = make_corpus(tmp_path / "small", 30)
+    assert main(["index", str(small), "--index", str(index_dir), "-q"]) == 0
+    capsys.readouterr()
+    filler = small_disk / "filler"  # leave less free space than the index takes
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    used = sum(p.stat().st_size for p in index_dir.iterdir())
+    filler.write_bytes(b"\0" * max(0, free - used // 2))
+    assert main(["harbour", "--index", str(index_dir), "-c"]) == 0
+    before = capsys.readouterr().out
+
+    assert main(["index", "--rebuild", "--index", str(index_dir), "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"search: could not rebuild the index at {index_dir} (")
+    assert err[0].endswith("); it is as it was before")
+    assert main(["harbour", "--index", str(index_dir), "-c"]) == 0
+    assert capsys.readouterr().out == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "ix"]
+    filler.unlink()
+    assert main(["index", "--rebuild", "--index", str(index_dir), "-q"]) == 0
+    assert sorted(p.name for p in small_disk.iterdir()) == ["ix"]

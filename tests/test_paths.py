@@ -132,3 +132,67 @@ def test_index_stores_no_absolute_paths(tmp_path):
     db.close()
     assert roots == [(str(docs),)]
     assert all(not os.path.isabs(p) and str(tmp_path) not in p for p in relpaths)
+
+
+def _bad_name(folder: Path, raw: bytes, text: str) -> Path:
+    """Write `text` to a file named with bytes that are not UTF-8 (skips where refused)."""
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/" + raw))
+    try:
+        path.write_text(text)
+    except OSError:
+        pytest.skip("this file system refuses non-UTF-8 names")
+    return path
+
+
+def test_names_that_are_not_utf8_survive_rebuild_and_prune(tmp_path, cli):
+    from index.indexer import remove_paths
+    from search.engine import Engine
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    e_acute = _bad_name(docs, b"caf\xe9.txt", "Latin name rebuildword.\n")
+    e_grave = _bad_name(docs, b"caf\xe8.txt", "Another rebuildword.\n")  # differs in that byte
+    (docs / "ok.txt").write_text("Normal rebuildword.\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "o.txt").write_text("Elsewhere.\n")
+    index_dir = tmp_path / "ix"
+
+    def count() -> int:
+        with Engine(index_dir) as engine:
+            return engine.search("rebuildword", limit=None).total
+
+    assert index_paths([docs], index_dir).files_indexed == 3
+    assert count() == 3
+    assert index_paths([], index_dir, rebuild=True).removed == 0
+    assert count() == 3
+    assert index_paths([other], index_dir, prune_everywhere=True).removed == 0
+    assert count() == 3
+    assert index_paths([docs], index_dir).unchanged == 3
+
+    # What is shown stays valid text: JSON prints it, with U+FFFD for the bad byte.
+    real = cli("--json", "-n", "5", "--index", str(index_dir), "rebuildword")
+    shown = sorted(json.loads(line).get("path", "") for line in real.stdout.splitlines())
+    assert shown == ["", "caf\ufffd.txt", "caf\ufffd.txt", "ok.txt"], real.stderr
+
+    # Once a file is really gone, pruning and the watcher's removals still find it.
+    e_grave.unlink()
+    assert index_paths([other], index_dir, prune_everywhere=True).removed == 1
+    e_acute.unlink()
+    assert remove_paths([e_acute], index_dir).removed == 1
+    assert count() == 1
+
+
+def test_folder_whose_name_is_not_utf8(tmp_path):
+    from search.engine import Engine
+
+    docs = _bad_name(tmp_path, b"d\xe9r", "")
+    docs.unlink()
+    docs.mkdir()
+    (docs / "a.txt").write_text("Root word rootword.\n")
+    index_dir = tmp_path / "ix"
+    assert index_paths([docs], index_dir).files_indexed == 1
+    assert index_paths([], index_dir, rebuild=True).files_indexed == 1
+    assert index_paths([docs], index_dir).unchanged == 1
+    with Engine(index_dir) as engine:
+        assert [h.path for h in engine.search("rootword").hits] == ["a.txt"]
