@@ -37,8 +37,8 @@ _FIELD_PREFIX = re.compile(r"\b\w+:")
 _NAMED_FIELD = re.compile(r"(?<![\w:\"'])([^\W\d]\w*):(?=[^\s/])")
 _RANGE = re.compile(r"(\w+):([\[{])\s*([^\s\]}]+)\s+TO\s+([^\s\]}]+)\s*([\]}])")
 _DATE_OR_NUMBER = re.compile(r"-?\d+(?:\.\d+)?|\d{4}(?:-\d{1,2}){0,2}")
-_FIELD_VALUE = re.compile(r"\b\w+:(?:[\[{][^\]}]*[\]}]?|\"[^\"]*\"?|\S*)")
-_TYPED_VALUE = re.compile(r"(?<![\w:])(\w+):([\[{][^\]}]*[\]}]|[<>]=?[^\s)]+|[^\s)]+)")
+# `field:value`: a range, a quoted phrase or a bare value (`>2024`, `reports/*`).
+_FIELD_VALUE = re.compile(r"(?<![\w:])(\w+):([\[{][^\]}]*[\]}]?|\"[^\"]*\"?|[^\s)]*)")
 _NOT_FIELDS = {"http", "https", "ftp", "mailto", "file", "urn"}  # `scheme:` of an address
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # `-word` where PlusMinusPlugin reads it (at a word's start), for queries of only those.
@@ -105,9 +105,7 @@ def make_parser(schema) -> QueryParser:
 
 
 def _has_error(q: wq.Query) -> bool:
-    if getattr(q, "error", None) is not None:
-        return True
-    return any(_has_error(c) for c in q.children())
+    return bool(_errors(q))
 
 
 def _is_everything(q: wq.Query) -> bool:
@@ -229,7 +227,7 @@ def fix_numeric_ranges(q: wq.Query, schema) -> wq.Query:
 def bad_value(text: str, schema, parser: QueryParser) -> str | None:
     """Why a date or number field's value in `text` cannot be read, or None. Whoosh
     drops such a part without a word, and searching its digits as words finds noise."""
-    for m in _TYPED_VALUE.finditer(text):
+    for m in _FIELD_VALUE.finditer(text):
         field = m.group(1)
         if field not in schema or not isinstance(schema[field], NUMERIC | DATETIME):
             continue
