@@ -106,7 +106,7 @@ def _code_digest() -> str:
 def build_index(col: Collection, cache: Path) -> Path:
     """Index the collection through the product's indexing path (cached)."""
     from index.indexer import index_paths
-    from index.storage import index_exists
+    from index.whoosh.storage import index_exists
 
     index_dir = cache / f"{col.name}-{_code_digest()}"
     if index_exists(index_dir) and (index_dir / "complete").exists():
@@ -157,7 +157,7 @@ def run_queries(
     The latency is that of what a person runs: `search QUERY` (10 hits, at most 3
     per document, highlighted), not of the 1000-document run the metrics need.
     """
-    from search.query import EmptyQuery
+    from search.query.parsing import EmptyQuery
 
     run: dict[str, dict[str, float]] = {}
     latencies = []
@@ -212,7 +212,7 @@ def make_engine(index_dir: Path, args):
     from whoosh.scoring import BM25F
 
     from search.engine import ALL_ONLY, Engine
-    from search.scoring import LuceneBM25
+    from search.whoosh.scoring import LuceneBM25
 
     if args.baseline:
         engine = Engine(index_dir, strategy=ALL_ONLY, weighting=BM25F())
@@ -231,7 +231,7 @@ def make_engine(index_dir: Path, args):
 
 def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
     """The harness's options (bench/significance.py takes the same)."""
-    from search.scoring import ALL_FIRST, K1, STRATEGIES, B
+    from search.whoosh.scoring import ALL_FIRST, K1, STRATEGIES, B
 
     p = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawTextHelpFormatter
@@ -280,7 +280,7 @@ def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
 def apply_fields(fields: str | None) -> None:
     """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place)."""
     if fields:
-        from index.schema import SEARCH_FIELDS
+        from index.whoosh.schema import SEARCH_FIELDS
 
         SEARCH_FIELDS.clear()
         for item in fields.split(","):

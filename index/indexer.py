@@ -32,7 +32,7 @@ from index.rebuild import (
     restore_interrupted_swap,
     start_rebuild,
 )
-from index.storage import (
+from index.whoosh.storage import (
     ParagraphWriter,
     clear_leftovers,
     create_index,
@@ -113,7 +113,7 @@ class _Batch:
         self.recorded: list[tuple[FileEntry, int, int]] = []
         self.forgotten: list[str] = []
         self.paragraphs = 0
-        self.procs = 1  # writing processes for the next writer (see index.parallel)
+        self.procs = 1  # writing processes for the next writer (see index.whoosh.parallel)
 
     def w(self) -> ParagraphWriter:
         if self.writer is None:
@@ -342,7 +342,7 @@ def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:
     """How many writing processes this run uses (see `index_paths`)."""
     if procs == 1:
         return 1  # without importing multiprocessing
-    from index.parallel import default_procs, parallel_allowed
+    from index.whoosh.parallel import default_procs, parallel_allowed
 
     if procs is None:
         size = 0

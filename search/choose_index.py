@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from index.errors import IndexOutdated
 from index.locations import chosen_index_dir, seeds_dir
-from index.storage import index_exists
+from index.whoosh.storage import index_exists
 from search.engine import Engine
 
 

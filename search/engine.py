@@ -20,12 +20,11 @@ from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.matching import WrappingMatcher
 from whoosh.reading import TermNotFound
 
-from index.schema import SEARCH_FIELDS
-from index.storage import folder_identity, open_index
-from search import expansion
+from index.whoosh.schema import SEARCH_FIELDS
+from index.whoosh.storage import folder_identity, open_index
 from search.highlight import Span, match_spans
-from search.languages import text_field
-from search.query import (
+from search.query.fields import text_field
+from search.query.parsing import (
     EmptyQuery,
     ParsedQuery,
     free_parts,
@@ -35,7 +34,10 @@ from search.query import (
     positive,
     relax,
 )
-from search.scoring import (
+from search.whoosh import patterns as expansion
+from search.whoosh.date_order import NEWEST, SCORE, in_date_order
+from search.whoosh.patches import apply as apply_whoosh_fixes
+from search.whoosh.scoring import (
     ADAPTIVE,
     ALL_FIRST,
     KEYWORDS,
@@ -46,8 +48,6 @@ from search.scoring import (
     LuceneBM25,
     strip_tier,
 )
-from search.sorting import NEWEST, SCORE, in_date_order
-from search.whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
 
@@ -159,7 +159,7 @@ class Engine:
         self.analyzer = self.schema["text"].analyzer
         self.strategy = strategy
         self.weighting = weighting if weighting is not None else LuceneBM25()
-        self.drop_function_words = True  # in sentence-long queries (see search.prose)
+        self.drop_function_words = True  # sentence-long queries: search.query.function_words
         self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
         self._function_stems: dict[str, set[str]] = {}  # by field
         self._searcher = None
@@ -225,7 +225,7 @@ class Engine:
         sort: str = SCORE,
         dedupe: bool = False,
     ) -> SearchResult:
-        """Rank paragraphs for `text`. Raises search.query.EmptyQuery on a vacuous query.
+        """Rank paragraphs for `text`. Raises search.query.parsing.EmptyQuery on a vacuous query.
 
         Paragraphs with every word come first; when there are fewer than `limit` of
         them, paragraphs with some of the words follow, each listing what it misses.
@@ -240,7 +240,7 @@ class Engine:
         context: give each hit the `context` paragraphs before and after it in its
         document (`before`, `after`), highlighted like the hit.
         sort: NEWEST or OLDEST orders the paragraphs with every word (any, when none
-        has them all) by their document's date instead of by score (search.sorting).
+        has them all) by their document's date instead of by score (search.whoosh.date_order).
         dedupe: show a paragraph whose text one ranked above it has only as that
         one's copy (`Hit.copies`), as the CLI and the TUI do; off, every paragraph.
         """
@@ -379,7 +379,7 @@ class Engine:
             run = self._with_proximity(run, parts)
         expanded_with: list[str] = []
         if expand:
-            from search.expand import expand_query
+            from search.feedback import expand_query
 
             run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
         if results is None:
@@ -517,7 +517,7 @@ class Engine:
 
     def _searched(self, free: list[wq.Query]) -> list[bool]:
         """Which free words a relaxed query searches for: all of them, but a sentence's
-        function words (search.prose) only when it has nothing else.
+        function words (search.query.function_words) only when it has nothing else.
 
         A sentence is German when at least two of its words are German function words
         and not English ones, and more than the other way round: one such word can be
@@ -565,9 +565,9 @@ class Engine:
 
     def function_stems(self, field: str = "text") -> set[str]:
         """The stems of `field`'s language's function words (`what`, `which`, `there`:
-        search.prose), as that field's analyzer makes them; none for other fields."""
+        search.query.function_words), as that field's analyzer makes them; none for other fields."""
         if field not in self._function_stems:
-            from search.prose import BY_FIELD
+            from search.query.function_words import BY_FIELD
 
             words = BY_FIELD.get(field, ()) if field in self.schema else ()
             analyzer = self.analyzer_for(field) if words else None
@@ -591,7 +591,7 @@ class Engine:
 
         The collection loop checks the clock itself (from any thread, without the
         timer thread Whoosh's TimeLimitCollector starts per search), and so do the
-        expansions of wildcards, fuzzy terms and ranges (search.expansion). In the
+        expansions of wildcards, fuzzy terms and ranges (search.whoosh.patterns). In the
         main thread an interval timer also interrupts whatever else runs long.
         The budget covers both runs of a search (the AND query and its OR fallback).
         """

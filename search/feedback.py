@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
-from search.languages import text_field
-from search.scoring import field_doc_count
+from search.query.fields import text_field
+from search.whoosh.scoring import field_doc_count
 
 if TYPE_CHECKING:
     from search.engine import Engine

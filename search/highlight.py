@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from search.near import near_spans
+from search.query.near import near_spans
 
 Span = tuple[int, int]
 

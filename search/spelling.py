@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from whoosh.analysis import Tokenizer
 
-from index.schema import language_variants
-from search.query import EmptyQuery, respellable_words
+from index.whoosh.schema import language_variants
+from search.query.parsing import EmptyQuery, respellable_words
 
 if TYPE_CHECKING:
     from search.engine import Engine
@@ -123,7 +123,7 @@ def respell(engine: Engine, word: str) -> str | None:
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
     # The word list kept per segment, matched in C (Whoosh's own terms_within walks
     # every word in Python when the index has several segments).
-    from search.expansion import FuzzyTerm
+    from search.whoosh.patterns import FuzzyTerm
 
     scored = []
     for field, stem, floor in rare:

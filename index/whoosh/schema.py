@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import ANALYZERS, keyword_analyzer
-from index.folded_text import FoldedText, Sections, sections
 from index.languages import ANALYZED, ENGLISH
+from index.whoosh.analysis import ANALYZERS, keyword_analyzer
+from index.whoosh.folded_text import FoldedText, Sections, sections
 
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
 # 2: per-language text/title/heading fields, shared stop words, `tags`.
@@ -26,7 +26,7 @@ SCHEMA_VERSION = 4
 # Fields that exist once per analysed language.
 LANGUAGE_FIELDS = ("text", "title", "heading")
 # How much a word of the title or heading counts, folded into every paragraph's
-# text field (index.folded_text), against 1 for a word of the paragraph itself.
+# text field (index.whoosh.folded_text), against 1 for a word of the paragraph itself.
 # Title and heading are shared by many paragraphs, so they weigh less than the
 # paragraph's own text: a heading that says the word must not outrank a paragraph
 # that says it. Chosen on SciFact's train queries (bench/RESULTS.md).

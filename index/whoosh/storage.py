@@ -27,7 +27,7 @@ from index.languages import ENGLISH, analysis_language
 from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
-from index.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
+from index.whoosh.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a
@@ -431,7 +431,7 @@ class ParagraphWriter:
         options = dict(timeout=LOCK_TIMEOUT_SECONDS, delay=0.25, compound=False, limitmb=limitmb)
         try:
             if procs > 1:
-                from index.parallel import GuardedMpWriter
+                from index.whoosh.parallel import GuardedMpWriter
 
                 self._w = GuardedMpWriter(
                     ix, procs=procs, batchsize=PARALLEL_BATCH, multisegment=True, **options
@@ -451,7 +451,7 @@ class ParagraphWriter:
         """Add every paragraph of `doc`; returns how many.
 
         Text, title and heading are indexed in the fields of the document's analysis
-        language and stored in the English-named fields (see index.schema).
+        language and stored in the English-named fields (see index.whoosh.schema).
         """
         lang = analysis_language(doc.lang)
         # Only a real title is searchable; a made-up one is shown but not indexed,
@@ -475,7 +475,7 @@ class ParagraphWriter:
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
-            # The text field also holds the title and heading (index.folded_text).
+            # The text field also holds the title and heading (index.whoosh.folded_text).
             fields = dict(
                 common,
                 paragraph=p.number,

@@ -12,7 +12,7 @@ import os
 import sys
 
 from index.errors import SearchToolError
-from search.sorting import SCORE, SORTS
+from search.whoosh.date_order import SCORE, SORTS
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -264,7 +264,7 @@ def explain_failure(exc: Exception, index_option: str | None, indexing: bool) ->
     """One line for an unexpected error: a damaged index (Whoosh reads segment files
     lazily, so damage can first show mid-query), a system error, or a bug of ours."""
     from index.locations import chosen_index_dir
-    from index.storage import damaged, index_exists, verify_index
+    from index.whoosh.storage import damaged, index_exists, verify_index
 
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
     index_dir, _ = chosen_index_dir(index_option)
@@ -305,11 +305,11 @@ def run_query(args: argparse.Namespace) -> int:
     if args.time_limit is not None and not args.time_limit >= 0:
         warn("--time-limit must be 0 (no limit) or more seconds")
         return EXIT_ERROR
-    from search.lean_imports import import_whoosh
+    from search.whoosh.lean_import import import_whoosh
 
     import_whoosh()
-    from search.opening import ensure_index
-    from search.query import EmptyQuery
+    from search.choose_index import ensure_index
+    from search.query.parsing import EmptyQuery
 
     wants_all = args.files_with_matches or args.count
     with ensure_index(args.index, warn) as engine:
@@ -342,15 +342,15 @@ def run_query(args: argparse.Namespace) -> int:
         if result.suggestion:
             warn(f"did you mean: {result.suggestion}")
     if args.json:
-        from search.render import print_json
+        from search.cli.output import print_json
 
         print_json(result)
     elif use_color(args.color, sys.stdout):
-        from search.render import print_styled
+        from search.cli.output import print_styled
 
         print_styled(result, explain=args.explain)
     else:
-        from search.render import print_plain
+        from search.cli.output import print_plain
 
         print_plain(result, explain=args.explain)
     if not args.json and sys.stdout.isatty():
@@ -383,7 +383,7 @@ def print_matches(engine, text: str, count_only: bool) -> int:
     if count_only:
         print(ranked.total)
     else:
-        from search.printable import printable
+        from search.display.printable import printable
 
         # A file name can hold any character: never an escape sequence for the terminal.
         paths = dict.fromkeys(printable(stored.get("path", "")) for _, _, stored, _ in ranked.rows)
@@ -416,7 +416,7 @@ def run_index(args: argparse.Namespace) -> int:
         warn("--watch needs the files and folders to watch")
         return EXIT_ERROR
     if args.watch:
-        from search.watching import run_watch
+        from search.cli.watch_command import run_watch
 
         return run_watch(args.paths, index_dir, lambda: _index_once(args, index_dir))
     report = _index_once(args, index_dir)
@@ -430,7 +430,7 @@ def _index_once(args: argparse.Namespace, index_dir):
     progress = None
     bar = None
     if not args.quiet and sys.stderr.isatty():
-        from search.progress import ProgressBar
+        from search.cli.progress import ProgressBar
 
         bar = ProgressBar()
         progress = bar.update
@@ -448,7 +448,7 @@ def _index_once(args: argparse.Namespace, index_dir):
     finally:
         if bar is not None:
             bar.close()
-    from search.index_report import print_report
+    from search.cli.index_report import print_report
 
     print_report(report, index_dir, quiet=args.quiet)
     return report

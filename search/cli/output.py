@@ -6,9 +6,9 @@ import json
 import sys
 from typing import TextIO
 
+from search.display.printable import json_printable, printable_hit
 from search.engine import Hit, SearchResult
 from search.highlight import Span, fragment
-from search.printable import json_printable, printable_hit
 
 MATCH_STYLE = "bold red"
 TITLE_STYLE = "bold"

@@ -1,4 +1,4 @@
-"""`search index --watch`: the terminal side of index.watch (messages, Ctrl+C)."""
+"""`search index --watch`: the terminal side of index.watcher (messages, Ctrl+C)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
     a second one interrupts it (the index keeps its last commit). During the initial
     run, Ctrl+C interrupts at once, as in a plain `search index`. `initial_run()` does
     the first indexing run and prints its report."""
-    from index.watch import watch_paths
+    from index.watcher import watch_paths
 
     out = out or sys.stderr
     stop = threading.Event()

@@ -1,4 +1,4 @@
-"""Query support for the per-language fields (see index.schema).
+"""Query support for the per-language fields (see index.whoosh.schema).
 
 `title:wasser` must look in the German title field as well as the English one;
 this plugin turns a query term naming `text`, `title` or `heading` into an OR of
@@ -14,7 +14,7 @@ from whoosh.qparser import syntax
 from whoosh.qparser.plugins import Plugin
 
 from index.languages import analysis_language
-from index.schema import LANGUAGE_FIELDS, field_for, language_variants
+from index.whoosh.schema import LANGUAGE_FIELDS, field_for, language_variants
 
 
 class LanguageFieldsPlugin(Plugin):
@@ -42,10 +42,10 @@ class LanguageFieldsPlugin(Plugin):
 
 
 class BodyOnlyGroup(syntax.OrGroup):
-    """`text:` looks at the paragraph's own words only (see search.body_only)."""
+    """`text:` looks at the paragraph's own words only (see search.whoosh.body_only)."""
 
     def query(self, parser):
-        from search.body_only import BodyOnly
+        from search.whoosh.body_only import BodyOnly
 
         return BodyOnly(super().query(parser))
 

@@ -23,9 +23,9 @@ from whoosh.qparser import (
     QueryParser,
 )
 
-from index.schema import QUERY_FIELDS, SEARCH_FIELDS
-from search.languages import LanguageFieldsPlugin
-from search.near import unordered, write_out_near
+from index.whoosh.schema import QUERY_FIELDS, SEARCH_FIELDS
+from search.query.fields import LanguageFieldsPlugin
+from search.query.near import unordered, write_out_near
 
 MAX_QUERY_CHARS = 2000
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}

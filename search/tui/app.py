@@ -15,9 +15,9 @@ from textual.binding import Binding
 from search.engine import Hit
 from search.tui.citation import citation
 from search.tui.history import QueryHistory, default_history_path
-from search.tui.library import Library
 from search.tui.screens.help import HelpScreen
 from search.tui.screens.search import SearchScreen
+from search.tui.shared_engine import Library
 
 _DEFAULT = object()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.engine import ALL_WORDS, Engine, Hit, SearchResult
-from search.sorting import SCORE
+from search.whoosh.date_order import SCORE
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Library:
     @classmethod
     def open(cls, index_option: str | None, notify: Callable[[str], None]) -> Library:
         """Open the chosen index, building the default one from the seeds on first use."""
-        from search.opening import ensure_index
+        from search.choose_index import ensure_index
 
         return cls(ensure_index(index_option, notify))
 

@@ -1,6 +1,6 @@
 """`text:` queries: the paragraph's own words, not the title and heading folded in.
 
-The text field also holds each paragraph's title and heading (index.folded_text),
+The text field also holds each paragraph's title and heading (index.whoosh.folded_text),
 at positions from CONTEXT_START on, so that bare words are scored as BM25F. A
 person who writes `text:otters` asks for paragraphs that themselves say it;
 this wrapper keeps the matches whose positions lie before CONTEXT_START.
@@ -12,7 +12,7 @@ from whoosh.query.spans import SpanFirst
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.searching import SearchContext
 
-from index.folded_text import CONTEXT_START
+from index.whoosh.folded_text import CONTEXT_START
 
 
 class BodyOnly(WrappingQuery):

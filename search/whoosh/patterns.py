@@ -297,7 +297,7 @@ def _blended(searcher, fieldname: str, words) -> dict[bytes, float]:
     (Lucene's blended scoring of fuzzy terms). Scored by its own idf, the rarest
     near-miss wins: `goverment~` put the one paragraph with `goers` first and
     `governess` second, above 973 paragraphs that say `government`."""
-    from search.scoring import field_doc_count, lucene_idf
+    from search.whoosh.scoring import field_doc_count, lucene_idf
 
     n = max(1, field_doc_count(searcher, fieldname))
     dfs = {w: searcher.doc_frequency(fieldname, w) for w in words}

@@ -8,7 +8,7 @@ Its k1/b defaults (1.2/0.75) are Lucene's classic ones, Anserini's are 0.9/0.4;
 ours, 1.5/0.5, were chosen on SciFact's 809 train queries (bench/RESULTS.md):
 between 0.9 and 1.5 and b between 0.4 and 0.6 the train nDCG@10 moves by 0.005,
 and it peaks there. The title and heading are folded into the text field
-(index.folded_text), so one field per language is scored.
+(index.whoosh.folded_text), so one field per language is scored.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
 from index.languages import ANALYZED, ENGLISH
-from index.schema import field_language
+from index.whoosh.schema import field_language
 
 K1 = 1.5
 B = 0.5

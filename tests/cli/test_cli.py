@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, REPO, SEEDS
 
 from index.indexer import index_paths
-from search.cli import main
+from search.cli.main import main
 
 SEED_LINES = next(SEEDS.glob("*.txt")).read_text("utf-8").splitlines()
 CEASEFIRE_LINES = [line for line in SEED_LINES if "ceasefire" in line]

@@ -12,8 +12,8 @@ import pytest
 from index.chunking import chunk_plain
 from index.documents import Document, Paragraph
 from index.indexer import index_paths
-from index.storage import ParagraphWriter, create_index
-from search.cli import main
+from index.whoosh.storage import ParagraphWriter, create_index
+from search.cli.main import main
 from search.engine import Engine
 
 # Every C0 control but newline (which ends our own lines), DEL and the C1 controls.

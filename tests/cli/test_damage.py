@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from search.cli import main
+from search.cli.main import main
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture

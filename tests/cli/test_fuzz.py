@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from index.chunking import chunk_markdown, chunk_plain
 from index.errors import SearchToolError
 from index.formats import READERS, reader_for
-from search.cli import main
+from search.cli.main import main
 
 EXAMPLES = int(os.environ.get("SEARCH_FUZZ_EXAMPLES", "75"))
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -105,7 +105,7 @@ def test_query_never_raises_past_the_cli(small_index, capsys, query, flag):
 )
 def test_engine_search_raises_only_empty_query(small_index, query, options):
     from search.engine import Engine
-    from search.query import EmptyQuery
+    from search.query.parsing import EmptyQuery
 
     with Engine(small_index) as engine:
         try:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from index.locations import default_index_dir
-from index.schema import SCHEMA_VERSION
-from search.cli import main
+from index.whoosh.schema import SCHEMA_VERSION
+from search.cli.main import main
 
 
 def make_old(index_dir: Path) -> None:

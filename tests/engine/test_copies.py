@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import index_records
 
-from search.cli import main
+from search.cli.main import main
 from search.engine import Engine
 
 SAME = "Fighting resumed despite the ceasefire, officials said."

@@ -8,15 +8,15 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from tests.test_parallel import WORDS, make_folder
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.documents import Document, Paragraph
 from index.indexer import index_paths
-from index.storage import ParagraphWriter, create_index, open_index
-from search import expansion
+from index.whoosh.storage import ParagraphWriter, create_index, open_index
 from search.engine import Engine
-from tests.test_parallel import WORDS, make_folder
+from search.whoosh import patterns as expansion
 
 
 @pytest.fixture(scope="module")

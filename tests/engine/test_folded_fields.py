@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import index_records
 
-from index.analysis import english_analyzer
-from index.folded_text import CONTEXT_START, FoldedText, sections
+from index.whoosh.analysis import english_analyzer
+from index.whoosh.folded_text import CONTEXT_START, FoldedText, sections
 from search.engine import Engine
 
 FILLER = "The committee met on Monday and talked about the schedule for the next season"

@@ -76,7 +76,7 @@ def test_pdf_hit_carries_its_page(archive_index):
 def test_page_and_paragraph_ranges_are_exact(tmp_path):
     """Whoosh's tiered numeric ranges over-match small ranges; ours must not."""
     from index.documents import Document, Paragraph
-    from index.storage import ParagraphWriter, create_index
+    from index.whoosh.storage import ParagraphWriter, create_index
     from search.engine import Engine
 
     index_dir = tmp_path / "index"
@@ -104,7 +104,7 @@ def test_date_ranges_match_a_brute_force_check(tmp_path):
     from datetime import datetime, timedelta
 
     from index.documents import Document, Paragraph
-    from index.storage import ParagraphWriter, create_index
+    from index.whoosh.storage import ParagraphWriter, create_index
     from search.engine import Engine
 
     rng = random.Random(4)

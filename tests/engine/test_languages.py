@@ -10,11 +10,11 @@ import lzma
 import pytest
 from conftest import corpus
 
-from index.analysis import arabic_analyzer, english_analyzer, german_analyzer
 from index.indexer import index_paths
 from index.languages import detect, document_language, normalise_code
+from index.whoosh.analysis import arabic_analyzer, english_analyzer, german_analyzer
 from search.engine import Engine
-from search.query import EmptyQuery
+from search.query.parsing import EmptyQuery
 
 
 def terms(analyzer, text: str) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from conftest import index_records
 
 from search.engine import ALL_WORDS, Engine
-from search.scoring import TIERED
+from search.whoosh.scoring import TIERED
 
 # "lantern" and "harbour" are in almost every paragraph (little idf); "quay" in two.
 RECORDS = [
@@ -98,7 +98,7 @@ def test_a_sentence_s_function_words_are_neither_missing_nor_scored(engine):
 
 
 def test_a_long_missing_list_names_a_few_and_counts_the_rest():
-    from search.render import missing_note
+    from search.cli.output import missing_note
 
     words = [f"w{i}" for i in range(20)]
     assert missing_note(words) == "missing: w0, w1, w2, w3, w4, w5, w6, w7 and 12 more"
@@ -110,8 +110,8 @@ def test_every_function_word_is_known_whatever_the_other_languages_stem_it_to(en
     # A bare word is looked up in the English, German and Arabic fields; the German
     # stemmer makes `wher` of `where` and `hav` of `have`, which once kept 37 of
     # the list's words in sentence-long queries.
-    from search.prose import FUNCTION_WORDS
-    from search.query import free_parts
+    from search.query.function_words import FUNCTION_WORDS
+    from search.query.parsing import free_parts
 
     kept, looked_up = [], 0
     for word in sorted(FUNCTION_WORDS):
@@ -126,7 +126,7 @@ def test_a_word_counts_as_often_as_the_query_repeats_its_english_stem(engine):
     # `searchers` stems to `searcher` in English but to `search` in German: asking
     # for `search` twice must not make `searchers` count twice too.
     from search.engine import _counted
-    from search.query import free_parts
+    from search.query.parsing import free_parts
 
     text = "search search searchers"
     parts = _counted(free_parts(engine.parse(text).query), engine._word_counts(text))

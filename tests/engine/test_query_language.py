@@ -10,7 +10,7 @@ import pytest
 from conftest import index_records
 
 from search.engine import ANY_WORD, Engine
-from search.near import near_spans
+from search.query.near import near_spans
 
 RECORDS = [
     {
@@ -270,7 +270,7 @@ def test_a_range_written_backwards_is_turned_round_and_said(engine):
     ["date:2024-13", "ceasefire date:[2024-02-30 TO 2025]", "date:yesterday", "page:abc moscow"],
 )
 def test_a_date_or_number_that_is_not_one_is_an_error(engine, query):
-    from search.query import BadValue
+    from search.query.parsing import BadValue
 
     with pytest.raises(BadValue, match="cannot read"):
         engine.search(query, limit=10)
@@ -285,7 +285,7 @@ def test_a_name_that_is_no_field_is_said_and_searched_as_words(engine):
 
 
 def test_did_you_mean_leaves_numbers_and_field_values_alone(engine):
-    from search.query import respellable_words
+    from search.query.parsing import respellable_words
 
     # `date:2024-13` was offered as `date:2004-13`, `[2024 TO 2023]` as `[2004 TO 2023]`.
     assert respellable_words('date:[2024 TO 2023] moscw title:"harvset x" path:a/b* 2024') == [

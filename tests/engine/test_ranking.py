@@ -9,7 +9,7 @@ import pytest
 from conftest import index_records
 
 from search.engine import Engine
-from search.scoring import PLAIN, TIERED, LuceneBM25, lucene_idf
+from search.whoosh.scoring import PLAIN, TIERED, LuceneBM25, lucene_idf
 
 # "common" is in every paragraph, "rare" in one: Whoosh's stock idf gives "common"
 # log(N/(N+1)) + 1 ~ 1, Lucene's gives it almost nothing.

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import index_records
 
-from search.cli import main
+from search.cli.main import main
 from search.engine import Engine
 
 RECORDS = [
@@ -36,10 +36,10 @@ def order(ix, **kwargs) -> list[tuple[str, int]]:
 
 @pytest.fixture(params=["stored dates", "date terms"])
 def way(request, monkeypatch):
-    """Both ways search.sorting finds the order: stored dates (few matches) and the
+    """Both ways search.whoosh.date_order finds the order: stored dates (few matches) and the
     date field's terms (many; forced here by lowering the threshold)."""
     if request.param == "date terms":
-        monkeypatch.setattr("search.sorting.STORED_DATES_UP_TO", 0)
+        monkeypatch.setattr("search.whoosh.date_order.STORED_DATES_UP_TO", 0)
     return request.param
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.documents import Document, Paragraph
-from index.storage import ParagraphWriter, create_index, open_index
+from index.whoosh.storage import ParagraphWriter, create_index, open_index
 from search import spelling
 from search.engine import Engine
 

@@ -7,10 +7,10 @@ import threading
 import time
 
 import pytest
+from tests.test_parallel import make_folder
 
 from index.indexer import index_paths
 from search.engine import TIME_LIMIT_SECONDS, Engine
-from tests.test_parallel import make_folder
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_json_summary_says_partial(index_dir, cli):
 
 
 def test_count_past_the_limit_is_partial_not_a_guess(index_dir, capsys):
-    from search.cli import EXIT_ERROR, UNKNOWN, print_matches
+    from search.cli.main import EXIT_ERROR, UNKNOWN, print_matches
 
     with Engine(index_dir) as engine:
         engine.time_limit = 1e-6

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.analysis import english_analyzer
+from index.whoosh.analysis import english_analyzer
 
 
 def terms(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from indexinspect import stored
 
 from index.indexer import index_paths
-from search.cli import main
+from search.cli.main import main
 
 GOOD = "The ferry timetable changes in October, when the harbour dredging begins.\n"
 

@@ -21,7 +21,7 @@ from crashkit import (
 
 from index.indexer import index_paths
 from index.locking import INFO_NAME, LOCK_NAME, IndexerLock
-from search.cli import main
+from search.cli.main import main
 from search.engine import Engine
 
 

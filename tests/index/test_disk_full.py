@@ -17,7 +17,7 @@ from crashkit import (
     write_doc,
 )
 
-from search.cli import main
+from search.cli.main import main
 
 
 @pytest.fixture

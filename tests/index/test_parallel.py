@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from index.indexer import index_paths
-from index.parallel import WorkerFailed, parallel_allowed
-from index.storage import ParagraphWriter, open_index
+from index.whoosh.parallel import WorkerFailed, parallel_allowed
+from index.whoosh.storage import ParagraphWriter, open_index
 from search.engine import Engine
 
 WORDS = (
@@ -124,8 +124,8 @@ IDLE_KILL_SCRIPT = textwrap.dedent(
     """
     import os, signal, sys, time
     from pathlib import Path
-    from index.parallel import WorkerFailed
-    from index.storage import ParagraphWriter, open_index
+    from index.whoosh.parallel import WorkerFailed
+    from index.whoosh.storage import ParagraphWriter, open_index
     index_dir, victim = Path(sys.argv[1]), int(sys.argv[2])
     writer = ParagraphWriter(open_index(index_dir), index_dir, procs=2)
     w = writer._w
@@ -260,7 +260,7 @@ def test_merged_segments_stay_uncompounded(tmp_path, procs):
 def test_auto_procs_goes_parallel_only_for_large_runs(tmp_path):
     from index.discovery import FoundFile
     from index.indexer import PARALLEL_MIN_BYTES, IndexReport, _choose_procs
-    from index.parallel import default_procs
+    from index.whoosh.parallel import default_procs
 
     small = tmp_path / "small.txt"
     small.write_text("a few words\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.indexer import index_paths
-from search.cli import main
+from search.cli.main import main
 
 ODD_NAMES = [
     "new\nline.txt",
@@ -25,7 +25,7 @@ ODD_NAMES = [
 
 
 def _hits(index_dir: Path, query: str, capsys) -> list[dict]:
-    # search.render binds sys.stdout when imported, so in-process --json output
+    # search.cli.output binds sys.stdout when imported, so in-process --json output
     # would go to an earlier test's captured stream: ask the engine directly.
     from search.engine import Engine
 

@@ -16,7 +16,7 @@ from conftest import REPO
 
 from index.indexer import index_paths
 from index.manifest import Manifest
-from index.watch import watch_paths
+from index.watcher import watch_paths
 
 WAIT_SECONDS = 20.0  # bounded wait for the watcher to catch up (usually well under 2 s)
 

@@ -10,8 +10,8 @@ import pytest
 from search.engine import ANY_WORD, Engine
 from search.tui.citation import citation
 from search.tui.history import QueryHistory
-from search.tui.library import IndexInfo
 from search.tui.messages import SearchOutcome
+from search.tui.shared_engine import IndexInfo
 from search.tui.widgets.status import status_text
 
 

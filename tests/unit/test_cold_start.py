@@ -54,7 +54,7 @@ def test_piped_query_imports_nothing_heavy(seeds_index, tmp_path, default_index)
 
 
 def test_urlretrieve_and_cached_property_still_work_after_a_lean_import():
-    from search.lean_imports import import_whoosh
+    from search.whoosh.lean_import import import_whoosh
 
     import_whoosh()
     import urllib.request

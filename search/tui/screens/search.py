@@ -12,8 +12,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
 from search.engine import ANY_WORD, Hit
-from search.sorting import SCORE, SORTS
-from search.tui.library import Library
 from search.tui.messages import (
     DocumentLoaded,
     IndexProgress,
@@ -23,10 +21,12 @@ from search.tui.messages import (
     SearchOutcome,
 )
 from search.tui.screens.document import DocumentScreen
+from search.tui.shared_engine import Library
 from search.tui.widgets.document import DocumentView
 from search.tui.widgets.query_input import QueryInput
 from search.tui.widgets.results import ResultList
 from search.tui.widgets.status import StatusLine, status_text
+from search.whoosh.date_order import SCORE, SORTS
 
 DEBOUNCE_SECONDS = 0.15
 # Holding j/k or down should not lay out every document it passes over.
@@ -143,7 +143,7 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, seq: int, text: str, fill: bool = False, sort: str = SCORE) -> None:
-        from search.query import EmptyQuery
+        from search.query.parsing import EmptyQuery
 
         outcome = SearchOutcome(seq, text)
         try:

@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from search.engine import ANY_WORD
-from search.sorting import SCORE
-from search.tui.library import IndexInfo
 from search.tui.messages import SearchOutcome
+from search.tui.shared_engine import IndexInfo
+from search.whoosh.date_order import SCORE
 
 WARN_STYLE = "bold yellow"
 
