@@ -8,7 +8,6 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from tests.test_parallel import WORDS, make_folder
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -17,6 +16,7 @@ from index.indexer import index_paths
 from index.whoosh.storage import ParagraphWriter, create_index, open_index
 from search.engine import Engine
 from search.whoosh import patterns as expansion
+from tests.index.test_parallel import WORDS, make_folder
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import threading
 import time
 
 import pytest
-from tests.test_parallel import make_folder
 
 from index.indexer import index_paths
 from search.engine import TIME_LIMIT_SECONDS, Engine
+from tests.index.test_parallel import make_folder
 
 
 @pytest.fixture(scope="module")
