@@ -17,8 +17,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.fields import SEARCH_FIELDS
 from index.formats.records import read_jsonl
-from index.whoosh.schema import CONTEXT_WEIGHTS, SEARCH_FIELDS, folded_text
+from index.whoosh.schema import CONTEXT_WEIGHTS, folded_text
 
 
 def paragraphs(files: list[Path]) -> Iterator[dict]:

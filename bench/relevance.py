@@ -131,10 +131,10 @@ def as_typed(text: str) -> str:
 def keywords(engine, text: str, n: int) -> str:
     """The `n` rarest words of a query, in their order: the query a person would
     type as keywords for the same need (to measure short queries on these sets)."""
-    reader = engine.searcher.reader()
+    reader = engine.backend.searcher.reader()
     words = []
     for word in text.split():
-        stems = [t.text for t in engine.analyzer(word, mode="query")]
+        stems = [t.text for t in engine.backend.analyzer("text")(word, mode="query")]
         if stems and word not in words:
             df = reader.doc_frequency("text", stems[0])
             if df:
@@ -280,7 +280,7 @@ def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
 def apply_fields(fields: str | None) -> None:
     """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place)."""
     if fields:
-        from index.whoosh.schema import SEARCH_FIELDS
+        from index.fields import SEARCH_FIELDS
 
         SEARCH_FIELDS.clear()
         for item in fields.split(","):

@@ -1,18 +1,17 @@
 """The Whoosh schema: one Whoosh document per paragraph.
 
-`search` imports this module to parse queries against the same fields and
-analyzers the writer used; nothing here imports from `search`.
-
-Languages: the paragraph text, title and heading are indexed in the field of the
-document's analysis language (`text` for English and everything without its own
-analyzer, `text_de`, `text_ar`, ...); the stored copy always sits in `text`,
-`title` and `heading`, so readers of a hit never need to know the language.
+The search backend opens the index with this schema, so queries are parsed
+against the same fields and analyzers the writer used; nothing here imports from
+`search`. Which fields there are, and each language's, is index.fields.
 """
 
 from __future__ import annotations
 
+import sys
+
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from index.fields import field_for
 from index.languages import ANALYZED, ENGLISH
 from index.whoosh.analysis import ANALYZERS, keyword_analyzer
 from index.whoosh.folded_text import FoldedText, Sections, sections
@@ -23,8 +22,6 @@ from index.whoosh.folded_text import FoldedText, Sections, sections
 # 4: Snowball stemming by PyStemmer (Whoosh's port merged `organism` and `organ`).
 SCHEMA_VERSION = 4
 
-# Fields that exist once per analysed language.
-LANGUAGE_FIELDS = ("text", "title", "heading")
 # How much a word of the title or heading counts, folded into every paragraph's
 # text field (index.whoosh.folded_text), against 1 for a word of the paragraph itself.
 # Title and heading are shared by many paragraphs, so they weigh less than the
@@ -44,49 +41,6 @@ def folded_text(text: str, title: str = "", heading: str = "") -> Sections:
         title_weight=CONTEXT_WEIGHTS["title"],
         heading_weight=CONTEXT_WEIGHTS["heading"],
     )
-
-
-def field_for(base: str, lang: str) -> str:
-    """The field that holds `base` (text/title/heading) for analysis language `lang`."""
-    return base if lang == ENGLISH else f"{base}_{lang}"
-
-
-def field_language(name: str) -> str | None:
-    """The analysis language of a per-language field (`text_de` → `de`); None for the rest."""
-    base, _, suffix = name.partition("_")
-    if base not in LANGUAGE_FIELDS:
-        return None
-    if not suffix:
-        return ENGLISH
-    return suffix if suffix in ANALYZED else None
-
-
-def language_variants(base: str) -> list[str]:
-    """Every language's field for `base`, English (the stored one) first."""
-    return [field_for(base, lang) for lang in ANALYZED]
-
-
-# Fields a bare query word is looked up in (every language's text, which holds the
-# title and heading too), with their weights.
-SEARCH_FIELDS: dict[str, float] = {field_for("text", lang): 1.0 for lang in ANALYZED}
-
-# Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
-# `text:`, `title:` and `heading:` are looked up in every language's field.
-QUERY_FIELDS = (
-    "text",
-    "title",
-    "heading",
-    "doc_id",
-    "path",
-    "date",
-    "source",
-    "author",
-    "lang",
-    "page",
-    "paragraph",
-    "format",
-    "tags",
-)
 
 
 class DATE(DATETIME):
@@ -144,3 +98,21 @@ def build_schema() -> Schema:
         for base in ("title", "heading"):
             fields[field_for(base, lang)] = TEXT(analyzer=analyzer, stored=stored, phrase=True)
     return Schema(**fields)
+
+
+def _keep_old_paths() -> None:
+    """Whoosh pickles the schema into every index, each class named by its module's
+    path: indexes written before these modules moved under index/whoosh name
+    `index.analysis`, `index.folded_text` and `index.schema`. Those names are kept
+    importable (as these modules), so such an index opens as it did."""
+    from index.whoosh import analysis, folded_text
+
+    for old, module in (
+        ("index.analysis", analysis),
+        ("index.folded_text", folded_text),
+        ("index.schema", sys.modules[__name__]),
+    ):
+        sys.modules.setdefault(old, module)
+
+
+_keep_old_paths()

@@ -23,11 +23,12 @@ from index.errors import (
     IndexWriteFailed,
     SearchToolError,
 )
+from index.fields import field_for
 from index.languages import ENGLISH, analysis_language
 from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
-from index.whoosh.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
+from index.whoosh.schema import SCHEMA_VERSION, build_schema, folded_text
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a

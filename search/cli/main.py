@@ -12,7 +12,7 @@ import os
 import sys
 
 from index.errors import SearchToolError
-from search.whoosh.date_order import SCORE, SORTS
+from search.results import SCORE, SORTS
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2

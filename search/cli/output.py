@@ -6,18 +6,19 @@ import json
 import sys
 from typing import TextIO
 
+from search.display.fragments import fragment
 from search.display.printable import json_printable, printable_hit
-from search.engine import Hit, SearchResult
-from search.highlight import Span, fragment
-
-MATCH_STYLE = "bold red"
-TITLE_STYLE = "bold"
-PATH_STYLE = "magenta"
-PARA_STYLE = "green"
-HEADING_STYLE = "italic cyan"
-EXPLAIN_STYLE = "dim cyan"
-NOTES_STYLE = "dim"
-MISSING_NAMED = 8  # missing words named under a hit; the rest are counted
+from search.display.styles import (
+    EXPLAIN_STYLE,
+    HEADING_STYLE,
+    NOTES_STYLE,
+    PARA_STYLE,
+    PATH_STYLE,
+    TITLE_STYLE,
+    missing_note,
+    styled_text,
+)
+from search.results import Hit, SearchResult
 
 
 def location(hit: Hit) -> str:
@@ -98,14 +99,6 @@ def notes_line(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def missing_note(words: list[str], named: int = MISSING_NAMED) -> str:
-    """'missing: a, b and 3 more': a pasted paragraph misses dozens of its words, and
-    a line of them all would bury the hit (`--json` lists every one)."""
-    if len(words) <= named + 1:  # "and 1 more" would take the room of the word
-        return "missing: " + ", ".join(words)
-    return f"missing: {', '.join(words[:named])} and {len(words) - named} more"
-
-
 def copies_note(copies: list[dict], named: int = 2) -> str:
     """'same text also in b.txt ¶3, c.txt ¶1 and 4 more' (`--all-copies` shows them)."""
     places = [_place(c["path"], c["doc_id"], c["paragraph"]) for c in copies[:named]]
@@ -156,16 +149,6 @@ def print_plain(result: SearchResult, out: TextIO | None = None, explain: bool =
         if notes:
             out.write(f"   {notes}\n")
         out.write("\n")
-
-
-def styled_text(text: str, spans: list[Span], base: str = "", match: str = MATCH_STYLE):
-    """A rich Text with `spans` styled as matches (the TUI uses this too)."""
-    from rich.text import Text
-
-    rich_text = Text(text, style=base)
-    for start, end in spans:
-        rich_text.stylize(match, start, end)
-    return rich_text
 
 
 def print_styled(result: SearchResult, out: TextIO | None = None, explain: bool = False) -> None:

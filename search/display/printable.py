@@ -14,7 +14,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from search.engine import Hit
+    from search.results import Hit
 
 _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
 _SHOWN = _PICTURES | {c: 0xFFFD for c in range(0x80, 0xA0)}

@@ -1,4 +1,4 @@
-"""Query support for the per-language fields (see index.whoosh.schema).
+"""Query support for the per-language fields (see index.fields).
 
 `title:wasser` must look in the German title field as well as the English one;
 this plugin turns a query term naming `text`, `title` or `heading` into an OR of
@@ -13,8 +13,7 @@ import copy
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import Plugin
 
-from index.languages import analysis_language
-from index.whoosh.schema import LANGUAGE_FIELDS, field_for, language_variants
+from index.fields import LANGUAGE_FIELDS, language_variants
 
 
 class LanguageFieldsPlugin(Plugin):
@@ -42,14 +41,9 @@ class LanguageFieldsPlugin(Plugin):
 
 
 class BodyOnlyGroup(syntax.OrGroup):
-    """`text:` looks at the paragraph's own words only (see search.whoosh.body_only)."""
+    """`text:` looks at the paragraph's own words only (see search.query.body_only)."""
 
     def query(self, parser):
-        from search.whoosh.body_only import BodyOnly
+        from search.query.body_only import BodyOnly
 
         return BodyOnly(super().query(parser))
-
-
-def text_field(lang: str, base: str = "text") -> str:
-    """The field whose analyzer reads a hit in language `lang` (for highlighting)."""
-    return field_for(base, analysis_language(lang))

@@ -4,12 +4,16 @@ The index keeps all but Lucene's 33 stop words, so `us` and `may` stay findable
 and a short query means what it says. A sentence-long query ("what problems are
 there in making up descriptive titles?") is prose, though: its `what`, `there`
 and `up` match most paragraphs and only add noise to the ranking. For queries
-longer than `scoring.KEYWORDS` words, these (NLTK's English list, with contractions
+longer than `KEYWORDS` words, these (NLTK's English list, with contractions
 written whole) are dropped; from a German sentence ("welche Maßnahmen hat die
 Regierung gegen die Arbeitslosigkeit ergriffen"), the German ones.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from whoosh import query as wq
 
 FUNCTION_WORDS = frozenset(
     """
@@ -62,3 +66,45 @@ GERMAN_FUNCTION_WORDS = frozenset(
 )
 # Each list by the query field whose stems it is compared with.
 BY_FIELD = {"text": FUNCTION_WORDS, "text_de": GERMAN_FUNCTION_WORDS}
+
+# Up to this many words every word is required, and paragraphs with only some of
+# them are shown only when none has them all ("Bogdanov ceasefire" means both).
+# Longer queries are filled up to the limit with paragraphs that miss a word: a
+# query of three or more words that two paragraphs happen to match in full must
+# not stop at those two.
+STRICT_WORDS = 2
+# Up to this many words a query is keywords, each of which the person wants;
+# longer ones are prose, whose function words (`what`, `which`) are dropped.
+KEYWORDS = 4
+
+
+def is_function_word(part: wq.Query, stems: set[str], field: str = "text") -> bool:
+    """Whether `part` is one function word of `field`'s language (`stems`: that
+    language's function words as `field`'s analyzer stems them). Only its term in that
+    field says so: the German field stems `where` to `wher`, `have` to `hav`."""
+    leaves = list(part.leaves())
+    if not leaves or not all(isinstance(leaf, wq.Term) for leaf in leaves):
+        return False
+    texts = [leaf.text for leaf in leaves if leaf.field() == field]
+    return bool(texts) and all(text in stems for text in texts)
+
+
+def searched(
+    free: list[wq.Query], stems_of: Callable[[str], set[str]], drop: bool = True
+) -> list[bool]:
+    """Which free words a relaxed query searches for: all of them, but a sentence's
+    function words only when it has nothing else (`drop` False: all of them).
+
+    A sentence is German when at least two of its words are German function words
+    and not English ones, and more than the other way round: one such word can be
+    an English one's stem (`due` -> `du`) or an English noun (`man`, `die`)."""
+    if drop and len(free) > KEYWORDS:
+        english = [is_function_word(part, stems_of("text")) for part in free]
+        german = [is_function_word(part, stems_of("text_de"), "text_de") for part in free]
+        german_only = sum(g and not e for e, g in zip(english, german, strict=True))
+        english_only = sum(e and not g for e, g in zip(english, german, strict=True))
+        is_german = german_only >= 2 and german_only > english_only
+        function = german if is_german else english
+        if not all(function):
+            return [not f for f in function]
+    return [True] * len(free)

@@ -23,7 +23,7 @@ from whoosh.qparser import (
     QueryParser,
 )
 
-from index.whoosh.schema import QUERY_FIELDS, SEARCH_FIELDS
+from index.fields import QUERY_FIELDS, SEARCH_FIELDS
 from search.query.fields import LanguageFieldsPlugin
 from search.query.near import unordered, write_out_near
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 
-from search.engine import Hit
+from search.results import Hit
 from search.tui.citation import citation
 from search.tui.history import QueryHistory, default_history_path
 from search.tui.screens.help import HelpScreen

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from search.engine import Hit, SearchResult
+from search.results import Hit, SearchResult
 from search.tui.shared_engine import Library
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.engine import ALL_WORDS, Engine, Hit, SearchResult
-from search.whoosh.date_order import SCORE
+from search.engine import Engine
+from search.results import ALL_WORDS, SCORE, Hit, SearchResult
 
 
 @dataclass(frozen=True)

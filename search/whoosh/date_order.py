@@ -3,7 +3,7 @@
 Ranking by relevance stays the default. Sorted, the paragraphs that match are
 ordered by their document's date (undated ones last, and on one date by score),
 then collapsed to `per_doc` paragraphs a document and cut to the limit, as ranked
-results are (Engine.rank). The index has no date column, so the order comes from
+results are (search.whoosh.ranking). The index has no date column, so the order comes from
 one of two places, whichever is cheaper:
 
 - a few thousand matches: their stored dates (about 15 µs a paragraph);
@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-SCORE, NEWEST, OLDEST = "score", "newest", "oldest"
-SORTS = (SCORE, NEWEST, OLDEST)
 DATE_FIELD = "date"
 # Up to this many matches, reading their stored dates beats walking the date terms
 # (measured on BBC + Reuters: 2,000 stored fields 28 ms, listing 21,576 date terms

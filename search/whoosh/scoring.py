@@ -21,8 +21,16 @@ from whoosh.matching import ArrayUnionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
+from index.fields import field_language
 from index.languages import ANALYZED, ENGLISH
-from index.whoosh.schema import field_language
+from search.backend import (  # the strategies' names live at the seam
+    ADAPTIVE,
+    ALL_FIRST,
+    COORD,
+    PLAIN,
+    TIERED,
+)
+from search.query.function_words import KEYWORDS
 
 K1 = 1.5
 B = 0.5
@@ -102,23 +110,6 @@ class LuceneBM25Scorer(WeightLengthScorer):
 
 
 # How paragraphs that lack some of the query's words are ranked (see `Coverage`).
-ALL_FIRST = "all-first"  # every-word matches first, then the rest by BM25 (the default)
-TIERED = "tiered"  # more of the words first, then BM25 within each count
-COORD = "coord"  # BM25 times the share of words matched (Lucene's old coord factor)
-PLAIN = "plain"  # BM25 alone
-# The previous default, kept for the harness: queries of up to KEYWORDS words keep
-# to every-word matches (TIERED when filled), longer ones are ranked PLAIN.
-ADAPTIVE = "adaptive"
-STRATEGIES = (ALL_FIRST, ADAPTIVE, TIERED, COORD, PLAIN)
-# Up to this many words every word is required, and paragraphs with only some of
-# them are shown only when none has them all ("Bogdanov ceasefire" means both).
-# Longer queries are filled up to the limit with paragraphs that miss a word: a
-# query of three or more words that two paragraphs happen to match in full must
-# not stop at those two.
-STRICT_WORDS = 2
-# Up to this many words a query is keywords, each of which the person wants;
-# longer ones are prose, whose function words (`what`, `which`) are dropped.
-KEYWORDS = 4
 _TIER = 1e6  # larger than any BM25 sum, so a tier always outranks the one below
 _PART = 2048  # paragraphs an array union reads at a time
 _ZEROS = array("d", bytes(8 * _PART))

@@ -90,7 +90,7 @@ def test_indexing_drops_control_characters(tmp_path):
     (folder / "news.jsonl").write_text(json.dumps(record) + "\n")
     index_paths([folder], tmp_path / "index")
     with Engine(tmp_path / "index") as engine:
-        stored = list(engine.searcher.documents())
+        stored = list(engine.backend.searcher.documents())
     assert len(stored) == 3
     for fields in stored:
         for name in ("text", "title", "heading", "author"):

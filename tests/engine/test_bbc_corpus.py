@@ -83,7 +83,7 @@ def test_totals_are_exact_whatever_the_limit(bbc):
     # (3,234 instead of 4,151 paragraphs for "said" on the BBC JSONL index).
     _, ix, _, _ = bbc
     with Engine(ix) as engine:
-        truth = len(list(engine.searcher.docs_for_query(engine.parse("said").query)))
+        truth = len(list(engine.backend.searcher.docs_for_query(engine.plan("said").query)))
         assert truth > 1000
         for limit in (1, 2, 10):
             result = engine.search("said", limit=limit, suggest=False)

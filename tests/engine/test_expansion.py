@@ -55,7 +55,7 @@ def fuzzy_reference(reader, fieldname: str, text: str, maxdist: int, prefix: int
 
 def test_the_index_has_several_segments(index_dir):
     with Engine(index_dir) as engine:
-        assert len(engine.searcher.reader().leaf_readers()) >= 2
+        assert len(engine.backend.searcher.reader().leaf_readers()) >= 2
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_the_index_has_several_segments(index_dir):
 )
 def test_fuzzy_terms_expand_as_whoosh_defines_them(index_dir, text, maxdist, prefix):
     with Engine(index_dir) as engine:
-        reader = engine.searcher.reader()
+        reader = engine.backend.searcher.reader()
         ours = expansion.FuzzyTerm("text", text, maxdist=maxdist, prefixlength=prefix)
         expected = fuzzy_reference(reader, "text", text, maxdist, prefix)
         assert set(ours._btexts(reader)) == expected
@@ -96,7 +96,7 @@ def test_patterns_expand_like_whoosh(index_dir, kind, text):
         kind, expansion.Regex
     )
     with Engine(index_dir) as engine:
-        reader = engine.searcher.reader()
+        reader = engine.backend.searcher.reader()
         expected = set(kind("text", text)._btexts(reader))
         assert expected
         assert set(ours_kind("text", text)._btexts(reader)) == expected
@@ -107,13 +107,13 @@ def test_patterns_expand_like_whoosh(index_dir, kind, text):
 def test_searches_give_the_same_paragraphs_as_whoosh_alone(index_dir):
     with Engine(index_dir) as engine:
         for text in ("wh*", "*ea*", "harvset~2", "wheat~1 OR corn*", "w?eat ol*"):
-            q = engine.parse(text).query
+            q = engine.plan(text).query
             assert any(isinstance(leaf, expansion._Timed) for leaf in q.leaves())
             stock = q.accept(_unswap)
             assert not any(isinstance(leaf, expansion._Timed) for leaf in stock.leaves())
             with expansion.budget(None):
-                ours = set(engine.searcher.docs_for_query(q))
-            assert ours == set(engine.searcher.docs_for_query(stock)), text
+                ours = set(engine.backend.searcher.docs_for_query(q))
+            assert ours == set(engine.backend.searcher.docs_for_query(stock)), text
 
 
 def _unswap(node):
@@ -141,15 +141,15 @@ def test_date_ranges_match_whoosh_over_several_segments(tmp_path):
             writer.add_document(doc, f"r/{key}", "r", f"{key}.txt")
         writer.commit()
     with Engine(index_dir) as engine:
-        assert len(engine.searcher.reader().leaf_readers()) >= 2
+        assert len(engine.backend.searcher.reader().leaf_readers()) >= 2
         for _ in range(15):
             a, b = sorted(rng.sample(sorted(dates.values()), 2))
             text = f"date:[{a:%Y-%m-%d} TO {b:%Y-%m-%d}]"
-            q = engine.parse(text).query
+            q = engine.plan(text).query
             assert isinstance(q, expansion.NumericRange)
             with expansion.budget(None):
-                ours = sorted(engine.searcher.docs_for_query(q))
-            assert ours == sorted(engine.searcher.docs_for_query(_unswap(q))), text
+                ours = sorted(engine.backend.searcher.docs_for_query(q))
+            assert ours == sorted(engine.backend.searcher.docs_for_query(_unswap(q))), text
             got = {h.doc_id for h in engine.search(f"harbour {text}", limit=None).hits}
             lo, hi = a.replace(hour=0, minute=0, second=0), b.replace(hour=23, minute=59)
             assert got == {k for k, v in dates.items() if lo <= v <= hi.replace(second=59)}
@@ -176,7 +176,7 @@ def test_expansion_past_the_deadline_stops_in_a_worker_thread(index_dir):
 def test_a_budget_past_its_deadline_expands_nothing_and_says_so(index_dir):
     def expand():
         with Engine(index_dir) as engine:
-            reader = engine.searcher.reader()
+            reader = engine.backend.searcher.reader()
             with expansion.budget(0.0) as spent:  # a deadline long gone
                 words = expansion.Wildcard("text", "*e*")._btexts(reader)
             return words, spent.cut
@@ -190,7 +190,7 @@ def test_a_pattern_with_too_many_words_keeps_the_most_common(index_dir, monkeypa
 
     def run():
         with Engine(index_dir) as engine:
-            reader = engine.searcher.reader()
+            reader = engine.backend.searcher.reader()
             leaves = [leaf for leaf, _ in reader.leaf_readers()]
             with expansion.budget(None) as spent:
                 words = expansion.Wildcard("text", "*e*")._btexts(reader)
@@ -279,7 +279,7 @@ def test_expanded_words_are_ranked_by_the_sum_of_their_bm25(index_dir, leaf):
     expansion gave every paragraph 1.0 in segments under 5,000 paragraphs, like
     these, and the BM25 sum in larger ones.)"""
     with Engine(index_dir) as engine:
-        searcher = engine.searcher
+        searcher = engine.backend.searcher
         expected = _bm25_sum(searcher, leaf)
         assert len(set(expected.values())) > 1  # really ranked
         with expansion.budget(None):
@@ -307,13 +307,13 @@ def test_expanded_words_skip_deleted_paragraphs(tmp_path):
     (sorted(folder.iterdir())[0]).unlink()
     index_paths([folder], index_dir, prune=True)
     with Engine(index_dir) as engine:
-        assert any(r.has_deletions() for r, _ in engine.searcher.reader().leaf_readers())
+        assert any(r.has_deletions() for r, _ in engine.backend.searcher.reader().leaf_readers())
         for text in ("wh*", "harvset~2"):
-            q = engine.parse(text).query
+            q = engine.plan(text).query
             with expansion.budget(None):
-                ours = _scores(engine.searcher, q)
+                ours = _scores(engine.backend.searcher, q)
             leaf = next(x for x in q.leaves() if x.field() == "text")
-            stock = _bm25_sum(engine.searcher, leaf)
+            stock = _bm25_sum(engine.backend.searcher, leaf)
             assert ours.keys() == stock.keys() and ours
             assert all(ours[d] == pytest.approx(s, rel=1e-9) for d, s in stock.items())
 
@@ -326,7 +326,7 @@ def test_fuzzy_words_keep_their_first_letter_unless_told(index_dir):
         assert engine.search("hose~/0").total == rose  # /0: any first letter
         assert engine.search("hose~1/0").total == rose
         assert engine.search("rsoe~").total == rose  # a swap after the first letter
-        leaf = next(iter(engine.parse("hose~2/3").query.leaves()))
+        leaf = next(iter(engine.plan("hose~2/3").query.leaves()))
         assert (leaf.maxdist, leaf.prefixlength) == (2, 3)
 
 

@@ -98,7 +98,7 @@ def test_a_sentence_s_function_words_are_neither_missing_nor_scored(engine):
 
 
 def test_a_long_missing_list_names_a_few_and_counts_the_rest():
-    from search.cli.output import missing_note
+    from search.display.styles import missing_note
 
     words = [f"w{i}" for i in range(20)]
     assert missing_note(words) == "missing: w0, w1, w2, w3, w4, w5, w6, w7 and 12 more"
@@ -110,14 +110,15 @@ def test_every_function_word_is_known_whatever_the_other_languages_stem_it_to(en
     # A bare word is looked up in the English, German and Arabic fields; the German
     # stemmer makes `wher` of `where` and `hav` of `have`, which once kept 37 of
     # the list's words in sentence-long queries.
-    from search.query.function_words import FUNCTION_WORDS
+    from search.query.function_words import FUNCTION_WORDS, is_function_word
     from search.query.parsing import free_parts
 
     kept, looked_up = [], 0
+    stems = engine.backend.function_stems("text")
     for word in sorted(FUNCTION_WORDS):
-        parts = free_parts(engine.parse(f"quay {word}").query)[1:]  # a stop word has none
+        parts = free_parts(engine.plan(f"quay {word}").query)[1:]  # a stop word has none
         looked_up += len(parts)
-        kept += [word for part in parts if not engine._is_function_word(part)]
+        kept += [word for part in parts if not is_function_word(part, stems)]
     assert kept == []
     assert looked_up > 100  # most are indexed (only Lucene's 33 stop words are not)
 
@@ -125,11 +126,11 @@ def test_every_function_word_is_known_whatever_the_other_languages_stem_it_to(en
 def test_a_word_counts_as_often_as_the_query_repeats_its_english_stem(engine):
     # `searchers` stems to `searcher` in English but to `search` in German: asking
     # for `search` twice must not make `searchers` count twice too.
-    from search.engine import _counted
     from search.query.parsing import free_parts
+    from search.whoosh.ranking import counted
 
-    text = "search search searchers"
-    parts = _counted(free_parts(engine.parse(text).query), engine._word_counts(text))
+    plan = engine.plan("search search searchers")
+    parts = counted(free_parts(plan.query), plan.counts)
     boosts = {
         next(leaf.text for leaf in part.leaves() if leaf.field() == "text"): part.boost
         for part in parts

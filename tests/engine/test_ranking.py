@@ -43,7 +43,7 @@ def test_lucene_idf_formula():
 
 
 def test_engine_scores_with_lucene_bm25(engine):
-    searcher = engine.searcher
+    searcher = engine.backend.searcher
     assert isinstance(searcher.weighting, LuceneBM25)
     hit = engine.search("rare", limit=1, suggest=False).hits[0]
     n = searcher.doc_count_all()

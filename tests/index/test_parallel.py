@@ -67,9 +67,8 @@ def alive(pid: int) -> bool:
 
 def paragraph_set(index_dir: Path) -> set[tuple[str, int, str]]:
     with Engine(index_dir) as engine:
-        return {
-            (f["doc_id"], f["paragraph"], f["text"]) for f in engine.searcher.all_stored_fields()
-        }
+        stored = engine.backend.searcher.all_stored_fields()
+        return {(f["doc_id"], f["paragraph"], f["text"]) for f in stored}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork + /proc")
@@ -223,7 +222,7 @@ def test_sigkill_of_a_parallel_run_leaves_no_orphan_and_no_lock(tmp_path):
     assert report.errors == [] and report.paragraphs == 4
     with Engine(index_dir) as engine:
         assert engine.paragraph_count() == 3 + 4  # nothing of the killed run is visible
-        live = {seg.segment_id() for seg in engine.ix._segments()}
+        live = {seg.segment_id() for seg in engine.backend.ix._segments()}
     # The killed run's temporary files and unfinished segments were cleaned away.
     assert not (index_dir / "MAIN.tmp").exists()
     leftovers = {p.name.split(".")[0] for p in index_dir.glob("MAIN_*")} - {"MAIN_WRITELOCK"}
@@ -252,7 +251,7 @@ def test_merged_segments_stay_uncompounded(tmp_path, procs):
     assert list(index_dir.glob("*.seg")) == []
     with Engine(index_dir) as engine:
         assert engine.paragraph_count() == 72 + (24 if procs == 2 else 0)
-        segments = engine.ix._segments()
+        segments = engine.backend.ix._segments()
     assert len(segments) < 12  # merging happened
     assert not any(seg.is_compound() for seg in segments)
 

@@ -432,7 +432,7 @@ def test_new_commits_show_up_without_reopening(tmp_path):
         app = make_app(index_dir)
         async with app.run_test(size=SIZE) as pilot:
             await wait_ready(pilot)
-            searcher = app.library.engine.searcher
+            searcher = app.library.engine.backend.searcher
             await type_query(pilot, "zanzibar")
             assert app.screen.query_one(ResultList).hits == []
             (docs / "b.txt").write_text("Cloves from Zanzibar arrived.\n", encoding="utf-8")
@@ -441,6 +441,6 @@ def test_new_commits_show_up_without_reopening(tmp_path):
             await settle(pilot)
             hits = app.screen.query_one(ResultList).hits
             assert [h.path for h in hits] == ["b.txt"]
-            assert app.library.engine.searcher is not searcher  # refreshed, same Engine
+            assert app.library.engine.backend.searcher is not searcher  # refreshed, same Engine
 
     run(scenario)

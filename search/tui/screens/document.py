@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from search.engine import ALL_WORDS, Hit
+from search.results import ALL_WORDS, Hit
 from search.tui.messages import DocumentLoaded
 from search.tui.widgets.document import DocumentView, header_text
 

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
-from search.engine import ANY_WORD, Hit
+from search.results import ANY_WORD, SCORE, SORTS, Hit
 from search.tui.messages import (
     DocumentLoaded,
     IndexProgress,
@@ -26,7 +26,6 @@ from search.tui.widgets.document import DocumentView
 from search.tui.widgets.query_input import QueryInput
 from search.tui.widgets.results import ResultList
 from search.tui.widgets.status import StatusLine, status_text
-from search.whoosh.date_order import SCORE, SORTS
 
 DEBOUNCE_SECONDS = 0.15
 # Holding j/k or down should not lay out every document it passes over.

@@ -5,10 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from search.engine import ANY_WORD
+from search.results import ANY_WORD, SCORE
 from search.tui.messages import SearchOutcome
 from search.tui.shared_engine import IndexInfo
-from search.whoosh.date_order import SCORE
 
 WARN_STYLE = "bold yellow"
 
