@@ -32,6 +32,7 @@ from index.rebuild import (
     restore_interrupted_swap,
     start_rebuild,
 )
+from index.store import ParagraphStore
 from index.whoosh.storage import (
     ParagraphWriter,
     clear_leftovers,
@@ -109,13 +110,13 @@ class _Batch:
 
     def __init__(self, ix, index_dir: Path, manifest: Manifest):
         self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
-        self.writer: ParagraphWriter | None = None
+        self.writer: ParagraphStore | None = None
         self.recorded: list[tuple[FileEntry, int, int]] = []
         self.forgotten: list[str] = []
         self.paragraphs = 0
         self.procs = 1  # writing processes for the next writer (see index.whoosh.parallel)
 
-    def w(self) -> ParagraphWriter:
+    def w(self) -> ParagraphStore:
         if self.writer is None:
             self.writer = ParagraphWriter(self.ix, self.index_dir, procs=self.procs)
         return self.writer

@@ -28,6 +28,7 @@ from index.languages import ENGLISH, analysis_language
 from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
+from index.store import ParagraphStore
 from index.whoosh.schema import SCHEMA_VERSION, build_schema, folded_text
 
 FORMAT_FILE = "search-index.json"
@@ -419,8 +420,9 @@ def verify_index(index_dir: Path, deep: bool = True) -> None:
         raise damaged(index_dir, _short(exc)) from None
 
 
-class ParagraphWriter:
-    """Adds and deletes whole files' paragraphs; nothing is visible until commit()."""
+class ParagraphWriter(ParagraphStore):
+    """The Whoosh store: adds and deletes whole files' paragraphs; nothing is visible
+    until commit()."""
 
     def __init__(self, ix, index_dir: Path, limitmb: int = WRITER_LIMIT_MB, procs: int = 1):
         from whoosh.index import LockError

@@ -25,7 +25,7 @@ from search.query.function_words import BY_FIELD
 from search.query.parsing import positive
 from search.query.plan import QueryPlan, read
 from search.results import TermShare
-from search.whoosh import patches, patterns
+from search.whoosh import patches, patterns, ranking
 from search.whoosh.collecting import Deadline, interrupt_after
 from search.whoosh.scoring import LuceneBM25, field_doc_count, strip_tier
 
@@ -153,9 +153,7 @@ class WhooshBackend(Backend):
 
     # ranking and counting
     def rank(self, plan: QueryPlan, options: RankOptions) -> Ranked:
-        from search.whoosh.ranking import rank
-
-        return rank(self, plan, options)
+        return ranking.rank(self, plan, options)
 
     def count(self, plan: QueryPlan, any_word: bool = False) -> int:
         from search.query.parsing import relax

@@ -10,7 +10,7 @@ function words are left out of the relaxed part (search.query.function_words).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import query as wq
 
@@ -31,13 +31,28 @@ from search.whoosh.scoring import Coverage, EveryWordFirst
 
 if TYPE_CHECKING:
     from search.query.plan import QueryPlan
-    from search.whoosh.backend import WhooshBackend
+
+
+class RankingBackend(Protocol):
+    """What ranking asks of the Whoosh backend (search.whoosh.backend.WhooshBackend,
+    which calls it; typed here so that the two do not import each other)."""
+
+    searcher: Any
+
+    def run(self, q: wq.Query, limit: int | None) -> Any: ...
+
+    def stored(self, docnum: int) -> dict: ...
+
+    def count_matching(self, key: tuple[str, str], matched: set[int]) -> int: ...
+
+    def function_stems(self, field: str = "text") -> set[str]: ...
+
 
 # Neighbouring query words at most this many positions apart earn the proximity bonus.
 PROXIMITY_SLOP = 8
 
 
-def rank(backend: WhooshBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
+def rank(backend: RankingBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
     """The rows for `plan` under `o` (see Engine.search for what each option means)."""
     q = plan.query
     parts = plan.parts
@@ -94,7 +109,7 @@ def rank(backend: WhooshBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
     return Ranked(run, q, parts, rows, len(results), plan.notices, expanded_with, loose, copies)
 
 
-def _fills(backend: WhooshBackend, results, o: RankOptions) -> bool:
+def _fills(backend: RankingBackend, results, o: RankOptions) -> bool:
     """Whether `results` alone fill a page of `o.limit` rows (`o.per_doc` to a
     document, copies set aside when `o.dedupe`)."""
     if o.limit is None:
@@ -112,7 +127,7 @@ class _Words:
     """Which free words a relaxed query searches for (a sentence's function words
     only when it has nothing else), by the backend's function stems."""
 
-    def __init__(self, backend: WhooshBackend, o: RankOptions):
+    def __init__(self, backend: RankingBackend, o: RankOptions):
         self.backend, self.drop = backend, o.drop_function_words
 
     def searched(self, free: list[wq.Query]) -> list[bool]:
@@ -213,7 +228,7 @@ EXPANSION_WEIGHT = 0.5
 
 
 def _expand(
-    backend: WhooshBackend, q: wq.Query, parts: list[tuple[str, wq.Query]]
+    backend: RankingBackend, q: wq.Query, parts: list[tuple[str, wq.Query]]
 ) -> tuple[wq.Query, list[str]]:
     """`q` with feedback words (search.feedback) added as optional, score-only words
     (Whoosh's AndMaybe: a filter or a NOT keeps its meaning); and those words."""

@@ -18,7 +18,7 @@ def test_wheel_ships_the_seeds_and_finds_them_when_installed(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         assert f"seeds/{seed_name}" in names
-        assert {"index/__init__.py", "search/cli.py", "search/__main__.py"} <= names
+        assert {"index/__init__.py", "search/cli/main.py", "search/__main__.py"} <= names
         assert not any(n.startswith("tests/") for n in names)
         site = tmp_path / "site"
         zf.extractall(site)
