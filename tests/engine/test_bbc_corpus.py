@@ -14,6 +14,8 @@ from indexinspect import stored
 from index.indexer import index_paths
 from search.engine import Engine
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def bbc(tmp_path_factory):

@@ -11,6 +11,8 @@ from conftest import index_records
 from search.cli.main import main
 from search.engine import Engine
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 SAME = "Fighting resumed despite the ceasefire, officials said."
 RECORDS = [
     {"id": "a", "title": "Morning wire", "text": f"{SAME}\n\nThe ceasefire talks go on."},

@@ -18,6 +18,8 @@ from search.engine import Engine
 from search.whoosh import patterns as expansion
 from tests.index.test_parallel import WORDS, make_folder
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):

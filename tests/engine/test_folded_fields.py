@@ -10,6 +10,8 @@ from index.whoosh.analysis import english_analyzer
 from index.whoosh.folded_text import CONTEXT_START, FoldedText, sections
 from search.engine import Engine
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 FILLER = "The committee met on Monday and talked about the schedule for the next season"
 RECORDS = [
     # Same paragraph text; only the first document's title says "otters".

@@ -9,6 +9,8 @@ import pytest
 
 from index.indexer import index_paths
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def archive_index(tmp_path_factory):

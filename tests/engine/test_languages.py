@@ -16,6 +16,8 @@ from index.whoosh.analysis import arabic_analyzer, english_analyzer, german_anal
 from search.engine import Engine
 from search.query.parsing import EmptyQuery
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 
 def terms(analyzer, text: str) -> list[str]:
     return [t.text for t in analyzer(text, mode="query")]

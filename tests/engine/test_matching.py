@@ -14,6 +14,8 @@ from conftest import index_records
 from search.engine import ALL_WORDS, Engine
 from search.whoosh.scoring import TIERED
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 # "lantern" and "harbour" are in almost every paragraph (little idf); "quay" in two.
 RECORDS = [
     {"id": "all", "title": "Evening", "text": "the lantern by the harbour quay"},

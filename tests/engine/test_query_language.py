@@ -12,6 +12,8 @@ from conftest import index_records
 from search.engine import ANY_WORD, Engine
 from search.query.near import near_spans
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 RECORDS = [
     {
         "id": "talks",

@@ -11,6 +11,8 @@ from conftest import index_records
 from search.engine import Engine
 from search.whoosh.scoring import PLAIN, TIERED, LuceneBM25, lucene_idf
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 # "common" is in every paragraph, "rare" in one: Whoosh's stock idf gives "common"
 # log(N/(N+1)) + 1 ~ 1, Lucene's gives it almost nothing.
 RECORDS = [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.indexer import index_paths
 from search.engine import Engine
+
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
 
 
 def test_paragraph_that_says_the_word_outranks_paragraphs_under_a_heading_with_it(tmp_path):

@@ -10,6 +10,8 @@ from conftest import index_records
 from search.cli.main import main
 from search.engine import Engine
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 RECORDS = [
     {
         "id": "march",

@@ -12,6 +12,8 @@ from index.whoosh.storage import ParagraphWriter, create_index, open_index
 from search import spelling
 from search.engine import Engine
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 PARAGRAPHS = [
     *[f"Talks at the Élysée Palace, round {n}, on the harbour dues." for n in range(12)],
     *[f"The Prime Minister's aides met again, session {n}." for n in range(12)],

@@ -12,6 +12,8 @@ from index.indexer import index_paths
 from search.engine import TIME_LIMIT_SECONDS, Engine
 from tests.index.test_parallel import make_folder
 
+pytestmark = pytest.mark.usefixtures("backend")  # tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
