@@ -17,11 +17,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from search.results import SCORE, TermShare
 
+TYPE_CHECKING = False  # as typing's, without importing typing on the one-shot path
 if TYPE_CHECKING:
+    from typing import Any
+
     from search.query.plan import QueryPlan
 
 # How the paragraphs with only some of the words are ranked (bench/relevance.py

@@ -7,8 +7,8 @@ it how many of a document's paragraphs matched ("+N more in this document").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing's, without importing typing on the one-shot path
 if TYPE_CHECKING:
     from search.backend import Backend, Row
 

@@ -23,9 +23,8 @@ from search.backend import (
     open_backend,
 )
 from search.highlight import match_spans
-from search.query.function_words import KEYWORDS
 from search.query.parsing import EmptyQuery, relax
-from search.query.plan import QueryPlan
+from search.query.plan import KEYWORDS, QueryPlan
 from search.results import ALL_WORDS, ANY_WORD, SCORE, Hit, SearchResult, TermShare
 
 __all__ = [

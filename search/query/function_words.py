@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from whoosh import query as wq
 
+from search.query.plan import KEYWORDS
+
 FUNCTION_WORDS = frozenset(
     """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his
@@ -66,16 +68,6 @@ GERMAN_FUNCTION_WORDS = frozenset(
 )
 # Each list by the query field whose stems it is compared with.
 BY_FIELD = {"text": FUNCTION_WORDS, "text_de": GERMAN_FUNCTION_WORDS}
-
-# Up to this many words every word is required, and paragraphs with only some of
-# them are shown only when none has them all ("Bogdanov ceasefire" means both).
-# Longer queries are filled up to the limit with paragraphs that miss a word: a
-# query of three or more words that two paragraphs happen to match in full must
-# not stop at those two.
-STRICT_WORDS = 2
-# Up to this many words a query is keywords, each of which the person wants;
-# longer ones are prose, whose function words (`what`, `which`) are dropped.
-KEYWORDS = 4
 
 
 def is_function_word(part: wq.Query, stems: set[str], field: str = "text") -> bool:

@@ -23,6 +23,16 @@ from search.query.parsing import (
     respellable_words,
 )
 
+# Up to this many words every word is required, and paragraphs with only some of
+# them are shown only when none has them all ("Bogdanov ceasefire" means both).
+# Longer queries are filled up to the limit with paragraphs that miss a word: a
+# query of three or more words that two paragraphs happen to match in full must
+# not stop at those two.
+STRICT_WORDS = 2
+# Up to this many words a query is keywords, each of which the person wants;
+# longer ones are prose, whose function words (`what`, `which`) are dropped.
+KEYWORDS = 4
+
 
 @dataclass
 class QueryPlan:

@@ -21,7 +21,6 @@ from whoosh.reading import TermNotFound
 from index.fields import SEARCH_FIELDS, text_field
 from index.whoosh.storage import folder_identity, open_index
 from search.backend import Backend, Limit, Ranked, RankOptions
-from search.query.function_words import BY_FIELD
 from search.query.parsing import positive
 from search.query.plan import QueryPlan, read
 from search.results import TermShare
@@ -312,6 +311,8 @@ class WhooshBackend(Backend):
 
     def function_stems(self, field: str = "text") -> set[str]:
         if field not in self._function_stems:
+            from search.query.function_words import BY_FIELD
+
             words = BY_FIELD.get(field, ()) if field in self.schema else ()
             analyzer = self.analyzer(field) if words else None
             self._function_stems[field] = {t.text for w in words for t in analyzer(w, mode="query")}

@@ -10,7 +10,6 @@ function words are left out of the relaxed part (search.query.function_words).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import query as wq
 
@@ -23,29 +22,31 @@ from search.backend import (
     RankOptions,
 )
 from search.collapsing import collapse
-from search.query.function_words import KEYWORDS, STRICT_WORDS, is_function_word, searched
 from search.query.parsing import relax
+from search.query.plan import KEYWORDS, STRICT_WORDS
 from search.results import NEWEST, SCORE
 from search.whoosh.date_order import in_date_order
 from search.whoosh.scoring import Coverage, EveryWordFirst
 
+TYPE_CHECKING = False  # as typing's, without importing typing on the one-shot path
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from search.query.plan import QueryPlan
 
+    class RankingBackend(Protocol):
+        """What ranking asks of the Whoosh backend (search.whoosh.backend.WhooshBackend,
+        which calls it; typed here so that the two do not import each other)."""
 
-class RankingBackend(Protocol):
-    """What ranking asks of the Whoosh backend (search.whoosh.backend.WhooshBackend,
-    which calls it; typed here so that the two do not import each other)."""
+        searcher: Any
 
-    searcher: Any
+        def run(self, q: wq.Query, limit: int | None) -> Any: ...
 
-    def run(self, q: wq.Query, limit: int | None) -> Any: ...
+        def stored(self, docnum: int) -> dict: ...
 
-    def stored(self, docnum: int) -> dict: ...
+        def count_matching(self, key: tuple[str, str], matched: set[int]) -> int: ...
 
-    def count_matching(self, key: tuple[str, str], matched: set[int]) -> int: ...
-
-    def function_stems(self, field: str = "text") -> set[str]: ...
+        def function_stems(self, field: str = "text") -> set[str]: ...
 
 
 # Neighbouring query words at most this many positions apart earn the proximity bonus.
@@ -131,12 +132,16 @@ class _Words:
         self.backend, self.drop = backend, o.drop_function_words
 
     def searched(self, free: list[wq.Query]) -> list[bool]:
+        from search.query.function_words import searched
+
         return searched(free, self.backend.function_stems, drop=self.drop)
 
     def content(self, free: list[wq.Query]) -> list[wq.Query]:
         return [part for part, kept in zip(free, self.searched(free), strict=True) if kept]
 
     def is_function_word(self, part: wq.Query) -> bool:
+        from search.query.function_words import is_function_word
+
         return is_function_word(part, self.backend.function_stems("text"))
 
 

@@ -30,7 +30,7 @@ from search.backend import (  # the strategies' names live at the seam
     PLAIN,
     TIERED,
 )
-from search.query.function_words import KEYWORDS
+from search.query.plan import KEYWORDS
 
 K1 = 1.5
 B = 0.5
