@@ -14,7 +14,9 @@
 #   CLUSTER_HTTP_PORT       first node's HTTP port; node K gets +K-1 (default: the first free of 9200, 9210, ...)
 #   CLUSTER_TRANSPORT_PORT  first node's transport port (default: HTTP port + 100)
 #   CLUSTER_HEAP            heap per node (default 512m)
-#   CLUSTER_JAVA_OPTS       more JVM options for every node
+#   CLUSTER_JAVA_OPTS       more JVM options for every node. The nodes run on the C1 compiler
+#                           only, which more than halves their start on 2 busy cores; for
+#                           benchmarks give -XX:TieredStopAtLevel=4 (full JIT) here
 #   CLUSTER_TIMEOUT         seconds to wait for green (default 300)
 #   JAVA_HOME               the JDK to run (default: java on PATH; OpenSearch 2.19 needs 11+)
 # Chatter goes to stderr; stdout carries only the URL, so `url=$(cluster.sh start 3 | tail -n1)`.
@@ -135,6 +137,11 @@ wait_green() {
             return 0
         fi
         sleep 1
+    done
+    say "last health: ${health:-no answer}"
+    for ((k = 1; k <= $(node_count); k++)); do
+        say "node $k, last lines of its log:"
+        tail -n 10 "$state/node-$k/node.log" >&2 || true
     done
     die "the cluster was not green with $want nodes after ${CLUSTER_TIMEOUT:-300}s (logs: $state/node-*/node.log)"
 }
