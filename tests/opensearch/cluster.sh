@@ -8,6 +8,7 @@
 #   cluster.sh start-node K  start node K again, on its old data and ports
 #   cluster.sh stop          stop every node (SIGTERM, then SIGKILL) and delete the state
 #   cluster.sh url           print the base URL of the running cluster
+#   cluster.sh tls-url       print nginx's https URL (CLUSTER_TLS=1)
 #
 # Environment:
 #   CLUSTER_DIR             state: pids, data, logs (default ${TMPDIR:-/tmp}/archive-search-opensearch-UID)
@@ -19,6 +20,11 @@
 #                           benchmarks give -XX:TieredStopAtLevel=4 (full JIT) here
 #   CLUSTER_TIMEOUT         seconds to wait for green (default 300)
 #   JAVA_HOME               the JDK to run (default: java on PATH; OpenSearch 2.19 needs 11+)
+#   CLUSTER_TLS=1           also start nginx (Debian's package) on loopback in front of the
+#                           nodes: TLS with a CA made by openssl at start, and basic auth. Its
+#                           URL is printed on the line before the base URL; the CA, user and
+#                           password are in $CLUSTER_DIR/tls/{ca.pem,user,password}
+#   CLUSTER_TLS_PORT        nginx's port (default: HTTP port + 43)
 # Chatter goes to stderr; stdout carries only the URL, so `url=$(cluster.sh start 3 | tail -n1)`.
 set -euo pipefail
 
@@ -65,6 +71,7 @@ choose_ports() {
             for ((k = 0; k < n; k++)); do
                 if port_busy $((base + k)) || port_busy $((base + 100 + k)); then free=0; break; fi
             done
+            if [[ "${CLUSTER_TLS:-0}" == 1 ]] && port_busy $((base + 43)); then free=0; fi
             if ((free)); then http=$base; break; fi
         done
         [[ -n "$http" ]] || die "no free ports in 9200-9399; set CLUSTER_HTTP_PORT"
@@ -152,6 +159,91 @@ ours_or_empty() {
         || die "$state is not a test cluster's state directory; not touching it"
 }
 
+# A CA and a server certificate for 127.0.0.1/localhost signed by it, valid for two days.
+make_certificates() {
+    local tls="$state/tls" ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    mkdir -p "$tls"
+    openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=archive-search test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req "${ec[@]}" -subj "/CN=127.0.0.1" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+        "authorityKeyIdentifier=keyid,issuer" "subjectKeyIdentifier=hash" >"$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+    echo "archive" >"$tls/user"
+    od -An -N12 -tx1 /dev/urandom | tr -d ' \n' >"$tls/password"
+    printf '%s:%s\n' "$(cat "$tls/user")" "$(openssl passwd -apr1 "$(cat "$tls/password")")" \
+        >"$tls/htpasswd"
+}
+
+# nginx.conf for a TLS proxy with basic auth on 127.0.0.1:$1 in front of HTTP ports $2..$2+$3-1.
+nginx_conf() {
+    local port=$1 http=$2 n=$3 dir="$state/nginx" k
+    [[ $(id -u) == 0 ]] && echo "user root;"
+    echo "worker_processes 1;"
+    echo "pid $dir/nginx.pid;"
+    echo "error_log $dir/error.log warn;"
+    echo "events { worker_connections 256; }"
+    echo "http {"
+    echo "    access_log $dir/access.log;"
+    for k in client_body proxy fastcgi uwsgi scgi; do echo "    ${k}_temp_path $dir/tmp/$k;"; done
+    echo "    upstream opensearch {"
+    for ((k = 0; k < n; k++)); do echo "        server 127.0.0.1:$((http + k));"; done
+    echo "        keepalive 16;"
+    echo "    }"
+    echo "    server {"
+    echo "        listen 127.0.0.1:$port ssl;"
+    echo "        ssl_certificate $state/tls/server.pem;"
+    echo "        ssl_certificate_key $state/tls/server.key;"
+    echo "        auth_basic \"archive-search test cluster\";"
+    echo "        auth_basic_user_file $state/tls/htpasswd;"
+    echo "        client_max_body_size 200m;"
+    echo "        location / {"
+    echo "            proxy_pass http://opensearch;"
+    echo "            proxy_http_version 1.1;"
+    echo "            proxy_set_header Connection \"\";"
+    echo "            proxy_set_header Authorization \"\";"
+    echo "            proxy_next_upstream error timeout;"
+    echo "            proxy_read_timeout 300s;"
+    echo "        }"
+    echo "    }"
+    echo "}"
+}
+
+start_nginx() {
+    local port=$1 http=$2 n=$3 dir="$state/nginx" deadline
+    local nginx
+    nginx="$(command -v nginx || command -v /usr/sbin/nginx)" \
+        || die "CLUSTER_TLS=1 needs nginx (apt-get install -y nginx)"
+    command -v openssl >/dev/null || die "CLUSTER_TLS=1 needs openssl"
+    make_certificates
+    mkdir -p "$dir/tmp"
+    nginx_conf "$port" "$http" "$n" >"$dir/nginx.conf"
+    if ! "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"; then
+        cat "$dir/error.log" >&2 || true
+        die "nginx did not start (log: $dir/error.log)"
+    fi
+    echo "https://127.0.0.1:$port" >"$state/tls_url"
+    deadline=$((SECONDS + 30))
+    until curl -fsS --max-time 5 --cacert "$state/tls/ca.pem" \
+        -u "$(cat "$state/tls/user"):$(cat "$state/tls/password")" \
+        "https://127.0.0.1:$port/_cluster/health" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || die "nginx does not answer on https://127.0.0.1:$port ($dir/error.log)"
+        sleep 0.2
+    done
+}
+
+stop_nginx() {
+    local pid
+    pid="$(cat "$state/nginx/nginx.pid" 2>/dev/null || true)"
+    alive "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    while alive "$pid"; do sleep 0.1; done
+}
+
 running_pids() {
     local k pid
     for ((k = 1; k <= $(node_count); k++)); do
@@ -188,6 +280,14 @@ cmd_start() {
         exit 1
     fi
     say "green with $n node(s) after $((SECONDS - t0))s"
+    if [[ "${CLUSTER_TLS:-0}" == 1 ]]; then
+        if ! (start_nginx "${CLUSTER_TLS_PORT:-$((http + 43))}" "$http" "$n"); then
+            cmd_stop keep-state
+            exit 1
+        fi
+        say "nginx: $(cat "$state/tls_url") (TLS, basic auth; CA, user, password in $state/tls)"
+        cat "$state/tls_url"
+    fi
     cat "$state/url"
 }
 
@@ -213,6 +313,7 @@ cmd_stop() {
     local pids pid waited=0
     [[ -d "$state" ]] || return 0
     ours_or_empty
+    stop_nginx
     pids="$(running_pids)"
     if [[ -n "$pids" ]]; then
         # shellcheck disable=SC2086
@@ -242,5 +343,6 @@ case "${1:-}" in
     start-node) shift; cmd_start_node "$@" ;;
     stop) cmd_stop ;;
     url) [[ -f "$state/url" ]] || die "no cluster in $state"; cat "$state/url" ;;
-    *) die "usage: cluster.sh start [N] | kill-node K | start-node K | stop | url" ;;
+    tls-url) [[ -f "$state/tls_url" ]] || die "no nginx in $state (CLUSTER_TLS=1)"; cat "$state/tls_url" ;;
+    *) die "usage: cluster.sh start [N] | kill-node K | start-node K | stop | url | tls-url" ;;
 esac

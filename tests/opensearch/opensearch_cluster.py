@@ -59,6 +59,16 @@ class OpenSearchError(Exception):
 
 
 @dataclass
+class TlsProxy:
+    """nginx in front of the cluster (cluster.sh with CLUSTER_TLS=1): TLS and basic auth."""
+
+    url: str
+    ca_file: Path
+    user: str
+    password: str
+
+
+@dataclass
 class Cluster:
     """A running test cluster: its URL and, when cluster.sh started it, its state directory."""
 
@@ -71,6 +81,19 @@ class Cluster:
         if self.state_dir is None:
             return None
         return int((self.state_dir / "nodes").read_text())
+
+    @property
+    def tls(self) -> TlsProxy | None:
+        """The TLS proxy cluster.sh started in front of this cluster, if it did."""
+        if self.state_dir is None or not (self.state_dir / "tls_url").is_file():
+            return None
+        tls = self.state_dir / "tls"
+        return TlsProxy(
+            url=(self.state_dir / "tls_url").read_text().strip(),
+            ca_file=tls / "ca.pem",
+            user=(tls / "user").read_text().strip(),
+            password=(tls / "password").read_text().strip(),
+        )
 
     def request(self, method: str, path: str, body: object = None, timeout: float = 60) -> dict:
         """Send one request; JSON in and out. Raises OpenSearchError on a non-2xx status."""
@@ -134,24 +157,28 @@ def _given_cluster(url: str) -> Cluster:
     return Cluster(url=url.rstrip("/"), state_dir=state_dir)
 
 
-@pytest.fixture(scope="session", name="opensearch_cluster")
-def opensearch_cluster_fixture() -> Iterator[Cluster]:
-    """The session's cluster: the one CI started, or one started here (stopped at the end)."""
-    url = _ENV.get(URL_VAR)
-    if url:
-        yield _given_cluster(url)
-        return
+def _start_own_cluster(config: pytest.Config) -> Cluster | str:
+    """Start a cluster with cluster.sh, stopped when the session ends; or say why not."""
     path = _ENV.get("PATH")
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool, path=path) is None]
     if _ENV.get("JAVA_HOME") and "java" in missing:
         missing.remove("java")
     if missing:
-        cluster_unavailable(
+        return (
             f"no OpenSearch test cluster: {URL_VAR} is not set and {' and '.join(missing)} "
             "(needed to start one with tests/opensearch/cluster.sh) not found"
         )
     state_dir = Path(tempfile.mkdtemp(prefix="archive-search-opensearch-"))
     env = dict(_ENV, **{STATE_VAR: str(state_dir)})
+    if all(shutil.which(tool, path=f"{path}:/usr/sbin") for tool in ("nginx", "openssl")):
+        env.setdefault("CLUSTER_TLS", "1")
+
+    def stop() -> None:
+        subprocess.run(["bash", str(CLUSTER_SH), "stop"], env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=300)
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+    config.add_cleanup(stop)
     started = subprocess.run(
         ["bash", str(CLUSTER_SH), "start", str(NODES)],
         env=env,
@@ -160,14 +187,31 @@ def opensearch_cluster_fixture() -> Iterator[Cluster]:
         stdin=subprocess.DEVNULL,
         timeout=900,
     )
-    try:
-        if started.returncode != 0:
-            pytest.fail(f"cluster.sh start {NODES} failed:\n{started.stderr}", pytrace=False)
-        yield Cluster(url=started.stdout.strip().splitlines()[-1], state_dir=state_dir)
-    finally:
-        subprocess.run(["bash", str(CLUSTER_SH), "stop"], env=env, stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=300)
-        shutil.rmtree(state_dir, ignore_errors=True)
+    if started.returncode != 0:
+        return f"cluster.sh start {NODES} failed:\n{started.stderr}"
+    return Cluster(url=started.stdout.strip().splitlines()[-1], state_dir=state_dir)
+
+
+# One cluster per test session, whichever modules import the fixture: each importing module
+# gets a fixture of its own from pytest, so the cluster (or why there is none) is kept here.
+_sessions: dict[int, Cluster | str] = {}
+
+
+@pytest.fixture(scope="session", name="opensearch_cluster")
+def opensearch_cluster_fixture(request: pytest.FixtureRequest) -> Cluster:
+    """The session's cluster: the one CI started, or one started here (stopped at the end)."""
+    url = _ENV.get(URL_VAR)
+    if url:
+        return _given_cluster(url)
+    key = id(request.config)
+    if key not in _sessions:
+        _sessions[key] = _start_own_cluster(request.config)
+    cluster = _sessions[key]
+    if isinstance(cluster, str):
+        if cluster.startswith("cluster.sh start"):
+            pytest.fail(cluster, pytrace=False)
+        cluster_unavailable(cluster)
+    return cluster
 
 
 @pytest.fixture(name="opensearch_index")
