@@ -19,6 +19,8 @@
 #                           only, which more than halves their start on 2 busy cores; for
 #                           benchmarks give -XX:TieredStopAtLevel=4 (full JIT) here
 #   CLUSTER_TIMEOUT         seconds to wait for green (default 300)
+#   CLUSTER_BUILD_CACHE     where the launcher's builds are kept, one per hash of its sources
+#                           (default ~/.cache/archive-search/opensearch-launcher)
 #   JAVA_HOME               the JDK to run (default: java on PATH; OpenSearch 2.19 needs 11+)
 #   CLUSTER_TLS=1           also start nginx (Debian's package) on loopback in front of the
 #                           nodes: TLS with a CA made by openssl at start, and basic auth. Its
@@ -47,20 +49,43 @@ node_count() { cat "$state/nodes" 2>/dev/null || echo 0; }
 
 http_get() { curl -fsS --max-time "${2:-10}" "$(cat "$state/url")$1"; }
 
-# Compile the launcher and write its classpath, unless that is newer than its sources.
+# Where the launcher's build for these sources lives: a cache folder named by their hash, so
+# a fresh clone on a machine that built it before starts without running Maven.
+build_dir() {
+    local hash
+    hash="$(cd "$launcher" && find pom.xml src -type f | LC_ALL=C sort | xargs sha256sum \
+        | sha256sum | cut -c1-16)"
+    echo "${CLUSTER_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/archive-search/opensearch-launcher}/$hash"
+}
+
+# True when $1 holds a complete build whose jars are all still in the Maven cache.
+build_ok() {
+    local jar
+    [[ -d "$1/classes" && -s "$1/classpath.txt" ]] || return 1
+    while IFS= read -r -d : jar; do [[ -f "$jar" ]] || return 1; done < <(tr -d "\n" <"$1/classpath.txt"; echo :)
+}
+
+# Compile the launcher and write its runtime classpath, unless that build is there already.
 build_launcher() {
-    local stamp="$launcher/target/classpath.txt"
-    if [[ -f "$stamp" && -d "$launcher/target/classes" ]] \
-        && [[ -z "$(find "$launcher/pom.xml" "$launcher/src" -newer "$stamp" -print -quit)" ]]; then
-        return
+    local build tmp log="$state/mvn.log"
+    build="$(build_dir)"
+    if ! build_ok "$build"; then
+        command -v mvn >/dev/null || die "mvn not found: Maven builds the OpenSearch launcher"
+        say "building the launcher with Maven (the first run downloads OpenSearch's jars)"
+        mkdir -p "$(dirname "$build")"
+        tmp="$(mktemp -d "$build.tmp.XXXXXX")"
+        if ! mvn -B -q -f "$launcher/pom.xml" -Dlauncher.build.directory="$tmp" package \
+            -DskipTests >"$log" 2>&1; then
+            tail -n 40 "$log" >&2
+            rm -rf "$tmp"
+            die "mvn package failed (log: $log)"
+        fi
+        # another start may have finished the same build meanwhile; either copy will do
+        rm -rf "$build"
+        mv -T "$tmp" "$build" 2>/dev/null || rm -rf "$tmp"
+        build_ok "$build" || die "the launcher's build in $build is incomplete"
     fi
-    command -v mvn >/dev/null || die "mvn not found: Maven builds the OpenSearch launcher"
-    say "building the launcher with Maven (the first run downloads OpenSearch's jars)"
-    local log="$state/mvn.log"
-    if ! mvn -B -q -f "$launcher/pom.xml" package -DskipTests >"$log" 2>&1; then
-        tail -n 40 "$log" >&2
-        die "mvn package failed (log: $log)"
-    fi
+    echo "$build" >"$state/build"
 }
 
 choose_ports() {
@@ -114,7 +139,7 @@ write_node_settings() {
 }
 
 launch_node() {
-    local k=$1 dir="$state/node-$1"
+    local k=$1 dir="$state/node-$1" build
     local -a settings opts
     mapfile -t settings <"$dir/settings"
     # shellcheck disable=SC2206  # CLUSTER_JAVA_OPTS is a list of words on purpose
@@ -123,7 +148,8 @@ launch_node() {
         -Dfile.encoding=UTF-8 -Djava.locale.providers=SPI,COMPAT -Djava.io.tmpdir="$dir/tmp"
         -Dlog4j2.disable.jmx=true -Dlog4j.shutdownHookEnabled=false
         ${CLUSTER_JAVA_OPTS:-})
-    nohup "$java" "${opts[@]}" -cp "$launcher/target/classes:$(cat "$launcher/target/classpath.txt")" \
+    build="$(cat "$state/build")"
+    nohup "$java" "${opts[@]}" -cp "$build/classes:$(cat "$build/classpath.txt")" \
         org.archivesearch.testcluster.TestNode "${settings[@]}" \
         >>"$dir/node.log" 2>&1 </dev/null &
     echo $! >"$dir/pid"
@@ -265,7 +291,8 @@ cmd_start() {
     mkdir -p "$state"
     touch "$state/.archive-search-test-cluster"
     build_launcher
-    read -r http transport <<<"$(choose_ports "$n")"
+    ports="$(choose_ports "$n")" || exit 1
+    read -r http transport <<<"$ports"
     # a name of its own, so a node of another test cluster on this machine never joins this one
     name="archive-search-test-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
     echo "$n" >"$state/nodes"
@@ -275,7 +302,7 @@ cmd_start() {
         launch_node "$k"
     done
     say "starting $n node(s): HTTP $http-$((http + n - 1)), transport $transport-$((transport + n - 1)), state $state"
-    if ! wait_green "$n"; then
+    if ! (wait_green "$n"); then
         cmd_stop keep-state
         exit 1
     fi
