@@ -158,7 +158,7 @@ def human_size(n: int) -> str:
 
 def print_info(data: dict[str, Any]) -> None:
     print(f"index:        {printable(data['index'])}")
-    print(f"documents:    {data['documents']:,} (from {data['files']:,} files)")
+    print(f"documents:    {data['documents']:,} (from {_files(data['files'])})")
     print(f"paragraphs:   {data['paragraphs']:,}")
     print(f"size on disk: {human_size(data['size_bytes'])}")
     langs = ", ".join(f"{lang} {n:,}" for lang, n in data["languages"].items()) or "none"
@@ -172,7 +172,11 @@ def print_info(data: dict[str, Any]) -> None:
     print("indexed:")
     for root in data["roots"]:
         samples = " (the bundled samples)" if root["samples"] else ""
-        print(f"  {printable(root['path'])}  {root['files']:,} files{samples}")
+        print(f"  {printable(root['path'])}  {_files(root['files'])}{samples}")
+
+
+def _files(n: int) -> str:
+    return f"{n:,} file{'s' * (n != 1)}"
 
 
 def print_fields(data: dict[str, Any]) -> None:
