@@ -40,9 +40,9 @@ def test_bash_script_parses_and_completes(capsys, tmp_path):
 
 def test_every_option_of_every_parser_is_in_the_bash_script(capsys, tmp_path):
     text = script(capsys, "bash", tmp_path).read_text()
-    from search.subcommands import fields_parser, info_parser
-
     import re
+
+    from search.subcommands import fields_parser, info_parser
 
     parsers = {"": query_parser(), "_index": index_parser(), "_info": info_parser()}
     parsers["_fields"] = fields_parser()
