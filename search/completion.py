@@ -27,6 +27,7 @@ def command_tree() -> argparse.ArgumentParser:
     from search.subcommands import config_parser, fields_parser, info_parser
 
     top = query_parser()
+    top.usage = "%(prog)s [OPTIONS] QUERY... | %(prog)s COMMAND [OPTIONS] [ARGUMENTS]"
     helps = {
         "index": (index_parser, "add or update documents"),
         "tui": (tui_parser, "the terminal app"),
@@ -39,6 +40,7 @@ def command_tree() -> argparse.ArgumentParser:
         parser = make()
         commands.add_parser(
             name,
+            prog=parser.prog,
             parents=[parser],
             add_help=False,
             help=summary,
