@@ -37,7 +37,7 @@ def test_the_page_documents_every_option_command_and_readme_example():
             for option in action.option_strings:
                 assert option in text, option
     for command in ("search index", "search info", "search fields", "search config"):
-        assert f"COMMAND '{command}'" in text
+        assert f"COMMAND \\fI\\,'{command}'" in text
     for example in _generator().readme_examples((REPO / "README.md").read_text()):
         assert f"$ {example}" in text
     assert ".SH EXAMPLES" in text and ".SH QUERY SYNTAX" in text
