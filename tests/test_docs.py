@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO
+
 from search.cli import SUBCOMMANDS, index_parser, query_parser, tui_parser
 from search.subcommands import config_parser, fields_parser, info_parser
 
