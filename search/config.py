@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from index.errors import SearchToolError
 from index.locations import APP_NAME, INDEX_ENV
@@ -48,8 +47,8 @@ def is_url(value: str) -> bool:
     return bool(re.match(r"(?i)^https?://", value or ""))
 
 
-def _whole(minimum: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
+def _whole(minimum: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ValueError(f"must be a whole number of {minimum} or more")
         return value
@@ -57,14 +56,14 @@ def _whole(minimum: int) -> Callable[[Any], int]:
     return check
 
 
-def _seconds(value: Any) -> float:
+def _seconds(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
         raise ValueError("must be a number of seconds, 0 (no limit) or more")
     return float(value)
 
 
-def _choice(*choices: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
+def _choice(*choices: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
         if value not in choices:
             raise ValueError("must be one of " + ", ".join(repr(c) for c in choices))
         return value
@@ -72,13 +71,13 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return check
 
 
-def _flag(value: Any) -> bool:
+def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
     return value
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
     return value
@@ -88,8 +87,8 @@ def _text(value: Any) -> str:
 class Key:
     name: str  # as written in the file (the long flag's name)
     dest: str  # the argparse destination it sets
-    default: Any
-    check: Callable[[Any], Any]
+    default: object
+    check: Callable[[object], object]
     help: str
 
 
@@ -108,7 +107,7 @@ BY_NAME = {key.name: key for key in KEYS}
 
 @dataclass(frozen=True)
 class Setting:
-    value: Any
+    value: object
     origin: str  # "default", "file", "env" or "flag"
     where: str = ""  # the file and line, or the variable, that set it
 
@@ -118,10 +117,10 @@ class Config:
     path: Path
     exists: bool
     private: bool
-    values: dict[str, Any]  # key name -> checked value, from the file only
+    values: dict[str, object]  # key name -> checked value, from the file only
     lines: dict[str, int]
 
-    def setting(self, name: str, flag: Any = None) -> Setting:
+    def setting(self, name: str, flag: object = None) -> Setting:
         """The effective value of one key: flag, environment, file, default."""
         key = BY_NAME[name]
         if flag is not None:
@@ -166,7 +165,7 @@ def load(path: Path | None = None) -> Config:
         where = f"{path}:{line.group(1)}" if line else str(path)
         message = re.sub(r"\s*\(at [^)]*\)", "", str(exc))
         raise ConfigError(f"{where}: not valid TOML: {message}") from None
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     lines: dict[str, int] = {}
     for name, value in data.items():
         line = _line_of(text, name)
@@ -207,7 +206,7 @@ def _has_secret(value: str) -> bool:
     return bool(re.match(r"(?i)^https?://[^/@\s]*:[^/@\s]*@", value or ""))
 
 
-def shown(value: Any) -> Any:
+def shown(value: object) -> object:
     """A value as `search config` prints it: a URL's password masked."""
     if isinstance(value, str) and _has_secret(value):
         return re.sub(r"^(\w+://[^/:@]*:)[^/@]*@", r"\1****@", value)
@@ -229,7 +228,7 @@ QUERY_KEYS = ("index", "color", "limit", "per-doc", "time-limit", "fill", "sort"
 APP_KEYS = ("index", "fill", "sort", "theme")
 
 
-def apply(args: Any, names: tuple[str, ...], config: Config | None = None) -> Config:
+def apply(args: object, names: tuple[str, ...], config: Config | None = None) -> Config:
     """Fill in `args` (an argparse namespace whose options default to None) for `names`,
     from the environment, the file or the default; flags given stay as they are.
     An index that is a cluster URL stops here, with the one-line error."""
@@ -276,7 +275,7 @@ def _toml_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def report(config: Config, flags: dict[str, Any]) -> dict[str, Any]:
+def report(config: Config, flags: dict[str, object]) -> dict[str, object]:
     """What `search config` prints: the file, and every key's value and origin."""
     settings = {}
     for key in KEYS:
@@ -294,7 +293,7 @@ def report(config: Config, flags: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def print_report(data: dict[str, Any], as_json: bool) -> None:
+def print_report(data: dict[str, object], as_json: bool) -> None:
     if as_json:
         import json
 
