@@ -36,7 +36,9 @@ def query_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Find paragraphs in your documents. Several words mean all of them.",
         epilog="Other commands: 'search index PATH...' adds or updates documents; "
-        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
+        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app; "
+        "'search info', 'search fields [FIELD]' say what the index holds; 'search config' "
+        "shows the settings (config.toml) and where each came from. "
         'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
         '"a phrase"~3, ceasefire NEAR moscow, field:value (title, heading, path, source, '
         "date...), cease*, ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. "
