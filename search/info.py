@@ -54,17 +54,29 @@ def value_counts(reader, schema, name: str) -> Counter:
         if fieldname not in schema:
             continue
         field = schema[fieldname]
-        numeric = hasattr(field, "shift_step")  # numbers and dates: full-precision terms
-        terms = field.sortable_terms(reader, fieldname) if numeric else reader.lexicon(fieldname)
-        for term in terms:
-            frequency = reader.doc_frequency(fieldname, term)
-            value = field.from_bytes(term) if numeric else term
+        if hasattr(field, "shift_step"):  # numbers and dates: full-precision terms only
+            terms = (
+                (field.from_bytes(t), reader.doc_frequency(fieldname, t))
+                for t in field.sortable_terms(reader, fieldname)
+            )
+        else:
+            terms = _segment_terms(reader, fieldname)
+        for value, frequency in terms:
             if isinstance(value, bytes):
                 value = value.decode("utf-8", "replace")
             if isinstance(value, datetime):
                 value = value.date().isoformat()
             counts[value] += frequency
     return counts
+
+
+def _segment_terms(reader, fieldname: str):
+    """(term, paragraphs) from each segment's word list in one pass: the whole index's
+    reader would look each term up again in every segment (seconds on 20,000 words)."""
+    for leaf, _ in reader.leaf_readers():
+        if fieldname in leaf.schema:
+            for term, terminfo in leaf.iter_field(fieldname):
+                yield term, terminfo.doc_frequency()
 
 
 def fields_report(engine, field: str | None = None, top: int = 10) -> dict[str, Any]:
