@@ -6,11 +6,18 @@ What each option means is here; what the command then does is search.cli.main.
 from __future__ import annotations
 
 import argparse
+import sys
 
-from search.results import SCORE, SORTS
+from search.results import SORTS
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+SUBCOMMANDS = ("index", "tui", "info", "fields", "config")
+
+
+def warn(message: str) -> None:
+    """One line on stderr, named by the command (errors, notices, did-you-mean)."""
+    print(f"{PROG}: {message}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,7 +32,9 @@ def query_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Find paragraphs in your documents. Several words mean all of them.",
         epilog="Other commands: 'search index PATH...' adds or updates documents; "
-        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
+        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app; "
+        "'search info', 'search fields [FIELD]' say what the index holds; 'search config' "
+        "shows the settings (config.toml) and where each came from. "
         'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
         '"a phrase"~3, ceasefire NEAR moscow, field:value (title, heading, path, source, '
         "date...), cease*, ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. "
@@ -45,14 +54,14 @@ def query_parser() -> argparse.ArgumentParser:
         "-n",
         "--limit",
         type=int,
-        default=10,
+        default=None,  # search.config fills in the file's value or the default
         metavar="N",
         help="show at most N paragraphs (default 10)",
     )
     p.add_argument(
         "--per-doc",
         type=int,
-        default=3,
+        default=None,
         metavar="N",
         help="show at most N paragraphs of one document (default 3; 0: no limit)",
     )
@@ -67,7 +76,7 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sort",
         choices=SORTS,
-        default=SCORE,
+        default=None,
         help="order of the hits: by score (default), or by date, newest or oldest "
         "first (paragraphs with every word; undated ones last)",
     )
@@ -85,6 +94,7 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fill",
         action="store_true",
+        default=None,
         help="two-word queries too: after the paragraphs with both words, fill up to the "
         "limit with paragraphs that have one (the default from three words on)",
     )
@@ -117,14 +127,20 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--color",
         choices=("auto", "always", "never"),
-        default="auto",
+        default=None,
         help="colour the output (auto: on a terminal, unless NO_COLOR is set)",
     )
     p.add_argument(
         "--index",
         metavar="DIR",
-        help="index folder (default: $SEARCH_INDEX, "
+        help="index folder (default: $SEARCH_INDEX, then the config file, "
         "else a per-user folder, built from the bundled samples on first use)",
+    )
+    p.add_argument(
+        "--print-completion",
+        choices=("bash", "zsh", "fish"),
+        metavar="SHELL",
+        help="print the completion script for bash, zsh or fish, and exit",
     )
     return p
 

@@ -16,19 +16,15 @@ from search.cli.arguments import (
     EXIT_ERROR,
     EXIT_FOUND,
     EXIT_NOT_FOUND,
-    PROG,
+    SUBCOMMANDS,
     attach_query_values,
     index_parser,
     query_parser,
     tui_parser,
+    warn,
 )
 
 MAX_CONTEXT = 100  # paragraphs each side: -C is for reading around a hit, not dumping files
-SUBCOMMANDS = ("index", "tui")
-
-
-def warn(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
 
 
 def use_color(choice: str, stream) -> bool:
@@ -46,11 +42,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if indexing:
             args = index_parser().parse_args(argv[1:])
+            from search.config import apply
+
+            apply(args, ("index",))
             return run_index(args)
         if argv and argv[0] == "tui":
             args = tui_parser().parse_args(argv[1:])
             return run_tui(" ".join(args.query), args.index, args.limit)
+        if argv and argv[0] in SUBCOMMANDS:  # info, fields, config
+            from search.cli.subcommands import run_subcommand
+
+            return run_subcommand(argv[0], argv[1:])
         args = query_parser().parse_args(attach_query_values(argv))
+        if args.print_completion:
+            from search.cli.completion import print_completion
+
+            return print_completion(args.print_completion)
+        from search.config import QUERY_KEYS, apply
+
+        apply(args, QUERY_KEYS)
         return run_query(args)
     except SearchToolError as exc:
         warn(str(exc))
@@ -207,9 +217,12 @@ def run_tui(query: str, index_option: str | None, limit: int) -> int:
     if limit < 1:
         warn("--limit must be 1 or more")
         return EXIT_ERROR
+    from search.config import APP_KEYS, apply
     from search.tui import run_app
 
-    return run_app(query, index_option, limit)
+    app = argparse.Namespace(index=index_option, fill=None, sort=None, theme=None)
+    config = apply(app, APP_KEYS)
+    return run_app(query, app.index, limit, app.fill, app.sort, app.theme, config.path)
 
 
 def run_index(args: argparse.Namespace) -> int:
