@@ -11,8 +11,12 @@ import argparse
 import os
 import sys
 
-from index.errors import SearchToolError
-from search.sorting import SCORE, SORTS
+from search.lean_imports import lean_dataclasses
+
+lean_dataclasses()  # before anything imports dataclasses: it would import inspect
+
+from index.errors import SearchToolError  # noqa: E402
+from search.sorting import SCORE, SORTS  # noqa: E402
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2

@@ -79,3 +79,16 @@ def test_user_data_dir_matches_platformdirs(monkeypatch, tmp_path):
     assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
     monkeypatch.setenv("XDG_DATA_HOME", "  ")
     assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
+
+
+def test_function_stems_of_the_whole_list_are_those_of_each_word(seeds_index):
+    """Engine.function_stems analyses its word list in one call; that must give each
+    word's own stems (an analyzer that looked at neighbouring words would not)."""
+    from search.engine import Engine
+    from search.prose import BY_FIELD
+
+    with Engine(seeds_index) as engine:
+        for field, words in BY_FIELD.items():
+            analyzer = engine.analyzer_for(field)
+            one_by_one = {t.text for w in words for t in analyzer(w, mode="query")}
+            assert one_by_one and engine.function_stems(field) == one_by_one
