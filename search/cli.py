@@ -437,7 +437,7 @@ def _index_once(args: argparse.Namespace, index_dir):
         from search.progress import ProgressBar
 
         bar = ProgressBar()
-        progress = bar.update
+        progress = bar.update  # by bytes
     try:
         report = index_paths(
             args.paths,
@@ -445,7 +445,7 @@ def _index_once(args: argparse.Namespace, index_dir):
             rebuild=args.rebuild,
             prune=not args.no_prune,
             prune_everywhere=args.prune,
-            progress=progress,
+            byte_progress=progress,
             follow_symlinks=args.follow_symlinks,
             procs=args.procs,
         )
