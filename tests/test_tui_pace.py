@@ -112,3 +112,26 @@ def test_the_first_screenful_of_hits_is_laid_out_first_then_the_rest(tmp_path):
             assert results.highlighted == 0
 
     run(scenario)
+
+
+def test_previews_of_one_query_expand_its_words_once(seeds_index, monkeypatch):
+    from search.engine import Engine
+
+    with Engine(seeds_index) as engine:
+        hits = engine.search("ceasefir~", limit=5).hits
+        assert hits
+        calls = []
+        real = Engine.highlight_terms
+
+        def counting(self, q, texts=None):
+            calls.append(q)
+            return real(self, q, texts)
+
+        monkeypatch.setattr(Engine, "highlight_terms", counting)
+        first = engine.document(hits[0].file_key, hits[0].doc_id, "ceasefir~")
+        again = engine.document(hits[0].file_key, hits[0].doc_id, "ceasefir~")
+        assert len(calls) == 1  # the second preview reused the first one's words
+        assert [h.highlights for h in again] == [h.highlights for h in first]
+        assert any(h.highlights for h in first)
+        engine.document(hits[0].file_key, hits[0].doc_id, "moscow")
+        assert len(calls) == 2  # another query: its own words
