@@ -40,17 +40,11 @@ if job == "raw":
     from bench.baselines import build_raw_folder
     docs, paragraphs = build_raw_folder(target, index_dir, 2)
 elif job == "read":
-    from index.discovery import walk
-    from index.formats import format_of, reader_for
+    from bench.baselines import folder_documents
     docs = paragraphs = 0
-    root = target if target.is_dir() else target.parent
-    for found in walk(target, root):
-        fmt = format_of(found.path)
-        if fmt is None:
-            continue
-        for doc in reader_for(fmt)(found.path, lambda w: None):
-            docs += 1
-            paragraphs += len(doc.paragraphs)
+    for _found, doc in folder_documents(target):
+        docs += 1
+        paragraphs += len(doc.paragraphs)
 else:
     from index.indexer import index_paths
     report = index_paths([target], index_dir, procs=None)  # the CLI's default
