@@ -13,7 +13,9 @@ imports those modules later gets the real ones.
 
 `lean_dataclasses()` does the same for `dataclasses`, which imports `inspect`
 (and with it `ast`, `dis`, `tokenize`: about 10 ms) only to name a class that
-has no docstring; there a stand-in `inspect` imports the real one when used.
+has no docstring; there a stand-in `inspect` imports the real one when used. So
+every dataclass the one-shot defines has a docstring (tests/test_cold_start.py
+fails when one without comes onto that path).
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ NEVER_ON_THE_QUERY_PATH = (
     "textual",
     "multiprocessing",
 )
+# Modules a plain query never uses, imported by ones it does (search/lean_imports.py):
+# Whoosh's English morphology (only its Variations query), and inspect with what it
+# imports (dataclasses only uses it to name a class that has no docstring).
+NEVER_BY_NAME = ("whoosh.lang.morph_en", "inspect", "ast", "dis", "tokenize")
 
 
 def imported_modules(stderr: str) -> set[str]:
@@ -51,6 +55,7 @@ def test_piped_query_imports_nothing_heavy(seeds_index, tmp_path, default_index)
     assert not {n for n in names if n.split(".")[0] in NEVER_ON_THE_QUERY_PATH} - {
         n for n in names if n.startswith("urllib.") and n != "urllib.request"
     }
+    assert not names & set(NEVER_BY_NAME)
 
 
 def test_urlretrieve_and_cached_property_still_work_after_a_lean_import():
