@@ -11,8 +11,12 @@ import argparse
 import os
 import sys
 
-from index.errors import SearchToolError
-from search.sorting import SORTS
+from search.lean_imports import lean_dataclasses
+
+lean_dataclasses()  # before anything imports dataclasses: it would import inspect
+
+from index.errors import SearchToolError  # noqa: E402
+from search.sorting import SORTS  # noqa: E402
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -459,7 +463,7 @@ def _index_once(args: argparse.Namespace, index_dir):
         from search.progress import ProgressBar
 
         bar = ProgressBar()
-        progress = bar.update
+        progress = bar.update  # by bytes
     try:
         report = index_paths(
             args.paths,
@@ -467,7 +471,7 @@ def _index_once(args: argparse.Namespace, index_dir):
             rebuild=args.rebuild,
             prune=not args.no_prune,
             prune_everywhere=args.prune,
-            progress=progress,
+            byte_progress=progress,
             follow_symlinks=args.follow_symlinks,
             procs=args.procs,
         )

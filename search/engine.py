@@ -115,6 +115,8 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """What one search found: its hits, counts, time, and what it repaired or offers."""
+
     query: str
     hits: list[Hit]
     total: int  # paragraphs that match, not only those shown
@@ -571,7 +573,13 @@ class Engine:
 
             words = BY_FIELD.get(field, ()) if field in self.schema else ()
             analyzer = self.analyzer_for(field) if words else None
-            self._function_stems[field] = {t.text for w in words for t in analyzer(w, mode="query")}
+            # One analyzer call for the whole list: its tokens are each word's (the
+            # analyzers look at one word at a time; tests/test_cold_start.py checks),
+            # and a call per word cost the one-shot's did-you-mean a few ms.
+            joined = " ".join(words)
+            self._function_stems[field] = (
+                {t.text for t in analyzer(joined, mode="query")} if words else set()
+            )
         return self._function_stems[field]
 
     def _is_function_word(self, part: wq.Query, field: str = "text") -> bool:
@@ -848,6 +856,19 @@ class Engine:
     ) -> list[Hit]:
         """Every paragraph of one document, in order, with `query`'s words highlighted
         as a search in `mode` would highlight them (rank = position in the document)."""
+        terms, phrase_list = self._document_terms(query, mode)
+        keys = {"file_key": file_key, "doc_id": doc_id} if doc_id else {"file_key": file_key}
+        found = sorted(self.searcher.documents(**keys), key=lambda f: f.get("paragraph", 0))
+        return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
+
+    def _document_terms(self, query: str, mode: str) -> tuple[set[str], list]:
+        """document()'s words and phrases to light up for `query`, kept for the last
+        query asked on this searcher: the TUI previews hit after hit of one query, and
+        a wildcard's or fuzzy word's expansion over the index is worth doing once."""
+        key = (query, mode, self.searcher)
+        kept = getattr(self, "_kept_document_terms", None)
+        if kept is not None and kept[0] == key:
+            return kept[1]
         terms: set[str] = set()
         phrase_list: list[tuple[list[str], int]] = []
         if query.strip():
@@ -859,9 +880,8 @@ class Engine:
                 q = relax(q) or q
             if q is not None:
                 terms, phrase_list = self.highlight_terms(q)
-        keys = {"file_key": file_key, "doc_id": doc_id} if doc_id else {"file_key": file_key}
-        found = sorted(self.searcher.documents(**keys), key=lambda f: f.get("paragraph", 0))
-        return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
+        self._kept_document_terms = (key, (terms, phrase_list))
+        return terms, phrase_list
 
     def suggest(self, text: str) -> str | None:
         """The TUI's did-you-mean: the same respelling the one-shot command offers."""
