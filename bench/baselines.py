@@ -66,6 +66,55 @@ def build_raw(files: list[Path], out: Path, procs: int) -> int:
     return n
 
 
+def folder_documents(target: Path) -> Iterator[tuple]:
+    """(found file, document) for every document the product's readers make of the
+    files under `target` (a folder or one file), in discovery order."""
+    from index.discovery import walk
+    from index.formats import format_of, reader_for
+
+    root = target if target.is_dir() else target.parent
+    for found in walk(target, root):
+        fmt = format_of(found.path)
+        if fmt is not None:
+            for doc in reader_for(fmt)(found.path, lambda _msg: None):
+                yield found, doc
+
+
+def build_raw_folder(folder: Path, out: Path, procs: int) -> tuple[int, int]:
+    """The raw loop over a folder of files: each file read by the product's reader
+    for its format, every paragraph added as our writer adds it (same fields), one
+    `ix.writer(procs=N)`, one commit. (documents, paragraphs)."""
+    from whoosh import index
+
+    from index.whoosh.schema import build_schema
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    ix = index.create_in(str(out), build_schema())
+    writer = ix.writer(procs=procs, compound=False) if procs > 1 else ix.writer(compound=False)
+    docs = n = 0
+    for found, doc in folder_documents(folder):
+        docs += 1
+        title = doc.title if doc.has_real_title else ""
+        for p in doc.paragraphs:
+            fields = {
+                "file_key": f"bench/{found.relpath}",
+                "root": "bench",
+                "doc_id": doc.doc_id or found.relpath,
+                "path": found.relpath,
+                "format": doc.format,
+                "title": doc.title,
+                "paragraph": p.number,
+                "text": folded_text(p.text, title, p.heading),
+                "_stored_text": p.text,
+                "heading": p.heading,
+            }
+            writer.add_document(**{k: v for k, v in fields.items() if v != ""})
+            n += 1
+    writer.commit()
+    return docs, n
+
+
 FTS_SCHEMA = (
     "CREATE VIRTUAL TABLE p USING fts5(title, heading, text, doc_id UNINDEXED, "
     "path UNINDEXED, paragraph UNINDEXED, date UNINDEXED, tokenize='porter unicode61')"

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -125,23 +124,32 @@ def run_measured(cmd: list[str], sample_tree: bool = False, cwd: Path | None = N
     return {"wall": wall, "tree_rss_mb": peak[0] / 1024, "stdout": out.decode()}
 
 
-def run_cold(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one whole process.
+def run_cold(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MB, CPU seconds) of one whole process.
 
     The peak comes from GNU time when present: a child's ru_maxrss starts at its
     parent's size at fork, so measuring from this (large) process would floor it.
+    CPU time (user + system, from wait4) is the figure a loaded machine disturbs
+    least: wall time there is mostly waiting for a core.
     """
+    import tempfile
+
     timer = "/usr/bin/time"
     wrap = [timer, "-f", "%M"] if os.path.exists(timer) else []
-    started = time.perf_counter()
-    proc = subprocess.Popen([*wrap, *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
-    _, err = proc.communicate()  # drain, like a terminal or a pipe would
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([*wrap, *cmd], stdout=out, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        err_text = err.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
+    cpu = usage.ru_utime + usage.ru_stime
     if wrap:
-        return wall, int(err.decode().strip().splitlines()[-1]) / 1024
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return wall, int(err_text.strip().splitlines()[-1]) / 1024, cpu
+    return wall, usage.ru_maxrss / 1024, cpu
 
 
 def du_mb(path: Path) -> float:
@@ -380,19 +388,21 @@ def cmd_cold(args) -> dict:
     ]
     compile_bytecode()
     walls: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
     rss: dict[str, list[float]] = {k: [] for k in cmds}
     for name, cmd in cmds.items():  # warm the page cache
         run_cold(cmd, cwd) if name != "python -c pass" else None
     for _ in range(args.repeat):
         for name, cmd in cmds.items():
             try:
-                w, m = run_cold(cmd, cwd)
+                w, m, c = run_cold(cmd, cwd)
             except RuntimeError:
                 if name == "python -c pass":
-                    w, m = run_cold([PY, "-c", "print(1)"], cwd)
+                    w, m, c = run_cold([PY, "-c", "print(1)"], cwd)
                 else:
                     raise
             walls[name].append(w * 1000)
+            cpus[name].append(c * 1000)
             rss[name].append(m)
     label = args.size if len(sizes) == 1 else f"{args.size} (baselines on {base})"
     print(
@@ -402,12 +412,20 @@ def cmd_cold(args) -> dict:
     )
     rows = {}
     for name in cmds:
-        rows[name] = {"ms": median(walls[name]), "rss_mb": max(rss[name])}
-        print(f"{name:<16} {rows[name]['ms']:8.1f} ms {rows[name]['rss_mb']:8.1f} MB")
+        rows[name] = {
+            "ms": median(walls[name]),
+            "cpu_ms": median(cpus[name]),
+            "rss_mb": max(rss[name]),
+        }
+        print(
+            f"{name:<16} {rows[name]['ms']:8.1f} ms {rows[name]['cpu_ms']:8.1f} ms CPU "
+            f"{rows[name]['rss_mb']:8.1f} MB"
+        )
     if len(sizes) == 1:
         ratio = rows["ours"]["ms"] / rows["raw"]["ms"]
-        print(f"ratio ours/raw: {ratio:.2f}x")
-        return {"rows": rows, "ratio": ratio}
+        cpu_ratio = rows["ours"]["cpu_ms"] / rows["raw"]["cpu_ms"]
+        print(f"ratio ours/raw: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU")
+        return {"rows": rows, "ratio": ratio, "cpu_ratio": cpu_ratio}
     ours_base, ours_big = rows[f"ours {base}"], rows[f"ours {args.size}"]
     ratios = {
         f"ours/raw on {base}": ours_base["ms"] / rows[f"raw {base}"]["ms"],

@@ -15,8 +15,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from index import read_position
 from index.chunking import drop_document_controls
 from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
@@ -191,6 +193,7 @@ def index_paths(
     prune_everywhere: bool = False,
     seeds: bool = False,
     progress: ProgressFn | None = None,
+    byte_progress: ProgressFn | None = None,
     batch_paragraphs: int | None = None,
     follow_symlinks: bool = False,
     procs: int | None = 1,
@@ -204,6 +207,10 @@ def index_paths(
     rebuild: start over; with no `paths`, from the files the index lists (how an
     index written in an older format is brought up to date).
     follow_symlinks: also follow symbolic links that point out of the folders given.
+    progress: called with (files done, files, name) before each file.
+    byte_progress: called with (bytes read, bytes of all files, name) before each file
+    and after each document of a file whose reader says where it is (JSON Lines,
+    mbox: index.read_position), so one large file moves a bar too.
     procs: writing processes. 1 (the library default) never forks; None means "all
     cores when there is enough to read" (the CLI's default). More than one is used
     only from the main thread of a single-threaded process (never inside the TUI).
@@ -242,6 +249,7 @@ def index_paths(
                 prune_everywhere=prune_everywhere,
                 seeds=seeds,
                 progress=progress,
+                byte_progress=byte_progress,
                 batch_paragraphs=batch_paragraphs,
                 follow_symlinks=follow_symlinks,
                 procs=procs,
@@ -371,6 +379,7 @@ def _run(
     seeds: bool,
     progress: ProgressFn | None,
     batch_paragraphs: int,
+    byte_progress: ProgressFn | None = None,
     follow_symlinks: bool = False,
     procs: int | None = 1,
 ) -> None:
@@ -410,15 +419,26 @@ def _run(
     if batch.procs > 1:
         batch_paragraphs = max(batch_paragraphs, PARALLEL_BATCH_PARAGRAPHS)
     total = len(tasks)
+    sizes = _sizes(tasks) if byte_progress else {}
+    all_bytes, bytes_done = sum(sizes.values()), 0
     for done, (key, (root, found)) in enumerate(tasks.items()):
         if progress:
             progress(done, total, found.shown)
+        within = None
+        if byte_progress:
+            byte_progress(bytes_done, all_bytes, found.shown)
+            size = sizes.get(key, 0)
+            within = partial(_bytes_within, byte_progress, bytes_done, size, all_bytes, found.shown)
+
         report.files_seen += 1
-        _index_file(key, root, found, existing.get(key), batch, report)
+        _index_file(key, root, found, existing.get(key), batch, report, within)
+        bytes_done += sizes.get(key, 0)
         if batch.paragraphs >= batch_paragraphs:
             batch.commit()
     if progress:
         progress(total, total, "")
+    if byte_progress:
+        byte_progress(all_bytes, all_bytes, "")
 
     gone: set[str] = set()
     if prune:
@@ -445,6 +465,24 @@ def _run(
         manifest.remove_root(root.id)
 
 
+def _bytes_within(
+    byte_progress: ProgressFn, start: int, size: int, all_bytes: int, shown: str, read: int
+) -> None:
+    """Progress by bytes from within a file: `read` bytes of it, after `start` of all."""
+    byte_progress(start + min(read, size), all_bytes, shown)
+
+
+def _sizes(tasks: dict[str, tuple[Root, FoundFile]]) -> dict[str, int]:
+    """Each file's size on disk (0 when it cannot be read: it fails later, and counts)."""
+    sizes = {}
+    for key, (_root, found) in tasks.items():
+        try:
+            sizes[key] = found.path.stat().st_size
+        except OSError:
+            sizes[key] = 0
+    return sizes
+
+
 def _index_file(
     key: str,
     root: Root,
@@ -452,8 +490,10 @@ def _index_file(
     old: FileEntry | None,
     batch: _Batch,
     report: IndexReport,
+    within: Callable[[int], None] | None = None,
 ) -> None:
-    """Index one file into the current batch, or count why not."""
+    """Index one file into the current batch, or count why not. `within(bytes)` hears
+    how far into the file its reader has got, after each document."""
     shown = display_path(found.path)
     fmt = format_of(found.path)
     if fmt is None:
@@ -468,6 +508,7 @@ def _index_file(
             report.unchanged += 1
             return
         warnings: list[str] = []
+        read_position.forget()
         documents = reader_for(fmt)(found.path, warnings.append)
         first = next(documents, None)  # read errors surface here, before any delete
     except Unsupported as exc:
@@ -493,6 +534,8 @@ def _index_file(
             doc.lang = document_language(doc.lang, _sample(doc))
             paragraphs += batch.w().add_document(doc, key, root.id, found.shown)
             docs += 1
+            if within is not None and (read := read_position.position()) is not None:
+                within(read)
             try:
                 doc = next(documents, None)
             except Exception as exc:

@@ -80,6 +80,8 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Root:
+    """A folder given to `search index`; `seeds`: the bundled sample documents."""
+
     id: str
     path: Path
     seeds: bool
@@ -87,6 +89,8 @@ class Root:
 
 @dataclass(frozen=True)
 class FileEntry:
+    """One indexed file: where it is, its content digest, what it gave the index."""
+
     file_key: str
     root_id: str
     relpath: str

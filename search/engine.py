@@ -67,6 +67,8 @@ class Engine:
         self.drop_function_words = True  # sentence-long queries: search.query.function_words
         self.proximity = 0.0  # weight of the word-pair proximity bonus (0: off)
         self.time_limit: float | None = TIME_LIMIT_SECONDS
+        # document()'s words to light up for the last (query, mode) it was asked
+        self._kept_document_terms: tuple | None = None
 
     # lifecycle
     def __enter__(self) -> Engine:
@@ -76,11 +78,15 @@ class Engine:
         self.close()
 
     def close(self) -> None:
+        self._kept_document_terms = None
         self.backend.close()
 
     def refresh(self) -> bool:
         """Pick up new commits; True when the index changed since the last look."""
-        return self.backend.refresh()
+        changed = self.backend.refresh()
+        if changed:  # a pattern may expand to other words now
+            self._kept_document_terms = None
+        return changed
 
     def paragraph_count(self) -> int:
         return self.backend.paragraph_count()
@@ -325,6 +331,19 @@ class Engine:
     ) -> list[Hit]:
         """Every paragraph of one document, in order, with `query`'s words highlighted
         as a search in `mode` would highlight them (rank = position in the document)."""
+        terms, phrase_list = self._document_terms(query, mode)
+        found = self.backend.document(file_key, doc_id)
+        return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
+
+    def _document_terms(self, query: str, mode: str) -> tuple[set[str], list]:
+        """document()'s words and phrases to light up for `query`, kept for the last
+        query asked until the index changes (refresh): the TUI previews hit after hit
+        of one query, and a wildcard's or fuzzy word's expansion over the index is
+        worth doing once."""
+        key = (query, mode)
+        kept = self._kept_document_terms
+        if kept is not None and kept[0] == key:
+            return kept[1]
         terms: set[str] = set()
         phrase_list: list[tuple[list[str], int]] = []
         if query.strip():
@@ -336,8 +355,8 @@ class Engine:
                 q = relax(q) or q
             if q is not None:
                 terms, phrase_list = self.backend.highlight_terms(q)
-        found = self.backend.document(file_key, doc_id)
-        return [self._hit(i, 0.0, f, terms, phrase_list) for i, f in enumerate(found, 1)]
+        self._kept_document_terms = (key, (terms, phrase_list))
+        return terms, phrase_list
 
     # did-you-mean
     def suggest(self, text: str) -> str | None:

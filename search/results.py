@@ -64,6 +64,8 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """What one search found: its hits, counts, time, and what it repaired or offers."""
+
     query: str
     hits: list[Hit]
     total: int  # paragraphs that match, not only those shown

@@ -16,6 +16,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from index import read_position
 from index.chunking import chunk_plain, collapse, fallback_title
 from index.dates import parse_date
 from index.decoding import Unsupported
@@ -99,8 +100,13 @@ def read_mbox(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
 
     box = mailbox.mbox(path, factory=None, create=False)
     found = False
+    reached = [0]  # the end of the message being read, for progress by bytes
+    read_position.follow(lambda: reached[0])
     try:
         for position, key in enumerate(box.iterkeys(), 1):
+            span = (getattr(box, "_toc", None) or {}).get(key)  # (start, end) offsets
+            if span:
+                reached[0] = span[-1]
             try:
                 raw = box.get_bytes(key)
                 message = email.message_from_bytes(raw, policy=policy.default)

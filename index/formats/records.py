@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index import read_position
 from index.chunking import chunk_plain, fallback_title
 from index.dates import parse_date
 from index.decoding import Unreadable, Unsupported, decode_text
@@ -39,12 +40,46 @@ TAG_KEYS = ("tags", "keywords", "topics")
 
 
 def _open(path: Path):
+    """The lines of a (compressed) JSON Lines file, telling read_position how far
+    into the file on disk they have got (for progress by bytes)."""
+    import io
+
     name = path.name.lower()
-    if name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-    if name.endswith(".xz"):
-        return lzma.open(path, "rt", encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")
+    raw = open(path, "rb")  # noqa: SIM115 (the caller's `with` closes it)
+    try:
+        if name.endswith(".gz"):
+            binary = gzip.GzipFile(fileobj=raw, mode="rb")
+        elif name.endswith(".xz"):
+            binary = lzma.LZMAFile(raw, "rb")  # noqa: SIM115 (closed with the lines)
+        else:
+            binary = raw
+        lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+    except BaseException:
+        raw.close()
+        raise
+    if binary is not raw:  # closing the wrapper closes the decompressor, not `raw`
+        lines = _closing_both(lines, raw)
+    read_position.follow(raw.tell)
+    return lines
+
+
+class _closing_both:
+    """A text stream that also closes the raw file under its decompressor."""
+
+    def __init__(self, lines, raw):
+        self._lines, self._raw = lines, raw
+
+    def __iter__(self):
+        return iter(self._lines)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._lines.close()
+        finally:
+            self._raw.close()
 
 
 def _first(record: dict, keys: tuple[str, ...]) -> object:

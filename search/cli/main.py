@@ -11,8 +11,12 @@ import argparse
 import os
 import sys
 
-from index.errors import SearchToolError
-from search.cli.arguments import (
+from search.whoosh.lean_import import lean_dataclasses
+
+lean_dataclasses()  # before anything imports dataclasses: it would import inspect
+
+from index.errors import SearchToolError  # noqa: E402
+from search.cli.arguments import (  # noqa: E402
     EXIT_ERROR,
     EXIT_FOUND,
     EXIT_NOT_FOUND,
@@ -253,7 +257,7 @@ def _index_once(args: argparse.Namespace, index_dir):
         from search.cli.progress import ProgressBar
 
         bar = ProgressBar()
-        progress = bar.update
+        progress = bar.update  # by bytes
     try:
         report = index_paths(
             args.paths,
@@ -261,7 +265,7 @@ def _index_once(args: argparse.Namespace, index_dir):
             rebuild=args.rebuild,
             prune=not args.no_prune,
             prune_everywhere=args.prune,
-            progress=progress,
+            byte_progress=progress,
             follow_symlinks=args.follow_symlinks,
             procs=args.procs,
         )

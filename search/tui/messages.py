@@ -43,6 +43,7 @@ class SearchOutcome:
     result: SearchResult | None = None
     error: str = ""
     suggestion: str | None = None
+    seconds: float = 0.0  # how long the search took, waiting for the index included
 
 
 class SearchDone(Message):

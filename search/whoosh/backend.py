@@ -315,7 +315,13 @@ class WhooshBackend(Backend):
 
             words = BY_FIELD.get(field, ()) if field in self.schema else ()
             analyzer = self.analyzer(field) if words else None
-            self._function_stems[field] = {t.text for w in words for t in analyzer(w, mode="query")}
+            # One analyzer call for the whole list: its tokens are each word's (the
+            # analyzers look at one word at a time; tests/unit/test_cold_start.py
+            # checks), and a call per word cost the one-shot's did-you-mean a few ms.
+            joined = " ".join(words)
+            self._function_stems[field] = (
+                {t.text for t in analyzer(joined, mode="query")} if words else set()
+            )
         return self._function_stems[field]
 
 

@@ -45,6 +45,8 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching import ReadTooFar
 
+from search.whoosh.term_walk import prefix_terms
+
 # A pattern expands to at most this many words per field and segment.
 MAX_EXPANSIONS = 1024
 # Loops look at the clock every this many words.
@@ -242,7 +244,7 @@ def _with_prefix(reader, fieldname: str, prefix: str, spent: Budget | None) -> l
     out: list[str] = []
     if fieldname not in reader.schema:
         return out
-    for n, btext in enumerate(reader.expand_prefix(fieldname, prefix), 1):
+    for n, btext in enumerate(prefix_terms(reader, fieldname, prefix), 1):
         out.append(intern(btext.decode("utf-8")))
         if not n % _CHECK_EVERY and spent is not None and spent.expired():
             spent.cut = True

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from search.cli import main
 from search.cli.arguments import index_parser, query_parser
+from search.cli.main import main
 
 
 def script(capsys, shell: str, tmp_path):

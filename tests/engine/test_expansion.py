@@ -406,18 +406,18 @@ def test_a_date_range_cut_at_the_deadline_is_not_kept(tmp_path):
 
 
 def test_a_prefix_walk_is_kept_per_segment(index_dir, monkeypatch):
-    """Did-you-mean and prefixes look words up by Whoosh's seek when the segment's
-    word list is not read: the second search with the same prefix does not walk."""
-    from whoosh.reading import SegmentReader
+    """Did-you-mean and prefixes look words up by a seek to the prefix when the
+    segment's word list is not read: the second search with the same prefix does not walk."""
+    import search.whoosh.patterns
 
     walks = []
-    original = SegmentReader.expand_prefix
+    original = search.whoosh.patterns.prefix_terms
 
-    def counting(self, fieldname, prefix):
+    def counting(reader, fieldname, prefix):
         walks.append((fieldname, prefix))
-        return original(self, fieldname, prefix)
+        return original(reader, fieldname, prefix)
 
-    monkeypatch.setattr(SegmentReader, "expand_prefix", counting)
+    monkeypatch.setattr(search.whoosh.patterns, "prefix_terms", counting)
     with Engine(index_dir) as engine:
         first = engine.search("wh*", limit=None)
         assert walks and first.total > 0

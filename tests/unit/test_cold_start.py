@@ -19,6 +19,10 @@ NEVER_ON_THE_QUERY_PATH = (
     "textual",
     "multiprocessing",
 )
+# Modules a plain query never uses, imported by ones it does (search/lean_imports.py):
+# Whoosh's English morphology (only its Variations query), and inspect with what it
+# imports (dataclasses only uses it to name a class that has no docstring).
+NEVER_BY_NAME = ("whoosh.lang.morph_en", "inspect", "ast", "dis", "tokenize")
 
 
 def imported_modules(stderr: str) -> set[str]:
@@ -51,6 +55,7 @@ def test_piped_query_imports_nothing_heavy(seeds_index, tmp_path, default_index)
     assert not {n for n in names if n.split(".")[0] in NEVER_ON_THE_QUERY_PATH} - {
         n for n in names if n.startswith("urllib.") and n != "urllib.request"
     }
+    assert not names & set(NEVER_BY_NAME)
 
 
 def test_urlretrieve_and_cached_property_still_work_after_a_lean_import():
@@ -79,3 +84,16 @@ def test_user_data_dir_matches_platformdirs(monkeypatch, tmp_path):
     assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
     monkeypatch.setenv("XDG_DATA_HOME", "  ")
     assert user_data_dir() == user_data_path(APP_NAME, appauthor=False)
+
+
+def test_function_stems_of_the_whole_list_are_those_of_each_word(seeds_index):
+    """The backend's function_stems analyses its word list in one call; that must give each
+    word's own stems (an analyzer that looked at neighbouring words would not)."""
+    from search.engine import Engine
+    from search.query.function_words import BY_FIELD
+
+    with Engine(seeds_index) as engine:
+        for field, words in BY_FIELD.items():
+            analyzer = engine.backend.analyzer(field)
+            one_by_one = {t.text for w in words for t in analyzer(w, mode="query")}
+            assert one_by_one and engine.backend.function_stems(field) == one_by_one

@@ -1,7 +1,12 @@
 """The main screen: query box, ranked hits, a preview of the selected hit's document,
-the status line. Searches run in a worker thread, debounced, newest wins."""
+the status line. Searches run in a worker thread, newest wins, after a pause that
+adapts to the engine: as long as the last search took, at most DEBOUNCE_SECONDS.
+A search of a few milliseconds runs at (nearly) every keystroke, as fzf does; a
+slow one is not started again at every key while the person is still typing."""
 
 from __future__ import annotations
+
+import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +32,18 @@ from search.tui.widgets.query_input import QueryInput
 from search.tui.widgets.results import ResultList
 from search.tui.widgets.status import StatusLine, status_text
 
-DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_SECONDS = 0.15  # the longest pause; the first search waits this long too
+
+
+def debounce_after(last_seconds: float | None) -> float:
+    """How long to wait after a keystroke before searching: what the last search
+    took (typing faster than the engine answers only queues searches that the
+    next key makes stale), never more than DEBOUNCE_SECONDS."""
+    if last_seconds is None:
+        return DEBOUNCE_SECONDS
+    return max(0.0, min(DEBOUNCE_SECONDS, last_seconds))
+
+
 # Holding j/k or down should not lay out every document it passes over.
 PREVIEW_DELAY_SECONDS = 0.08
 
@@ -52,6 +68,7 @@ class SearchScreen(Screen[None]):
         self._timer: Timer | None = None
         self._focus_results = False
         self._preview_timer: Timer | None = None
+        self._last_search_seconds: float | None = None  # wall time of the last search
         # F3: two-word queries are filled with paragraphs that have one of the words
         # too (the one-shot command's --fill; longer queries always are).
         self.fill = False
@@ -119,7 +136,11 @@ class SearchScreen(Screen[None]):
         if self.app.library is None:
             return  # searched once the index is open
         value = event.value
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self.start_search(value))
+        delay = debounce_after(self._last_search_seconds)
+        if delay <= 0:
+            self.start_search(value)
+            return
+        self._timer = self.set_timer(delay, lambda: self.start_search(value))
 
     @on(Input.Submitted, "#query")
     def query_submitted(self, event: Input.Submitted) -> None:
@@ -145,6 +166,7 @@ class SearchScreen(Screen[None]):
         from search.query.parsing import EmptyQuery
 
         outcome = SearchOutcome(seq, text)
+        started = time.perf_counter()
         try:
             outcome.result = self.app.library.search(
                 text, self.app.limit, True if fill else None, sort
@@ -153,6 +175,7 @@ class SearchScreen(Screen[None]):
             outcome.error = str(exc)
         except Exception as exc:  # a damaged or vanished index: say so, keep the app
             outcome.error = f"search failed: {exc}"
+        outcome.seconds = time.perf_counter() - started
         # A did-you-mean when nothing matched, or only some of the words did: the one
         # Engine.search already looked for (the CLI's), not a second lookup.
         result = outcome.result
@@ -162,6 +185,7 @@ class SearchScreen(Screen[None]):
 
     def on_search_done(self, message: SearchDone) -> None:
         outcome = message.outcome
+        self._last_search_seconds = outcome.seconds  # stale or not, the engine's pace
         if outcome.seq != self._seq:
             return  # a newer search was asked for meanwhile
         self.outcome = outcome

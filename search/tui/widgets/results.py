@@ -56,17 +56,36 @@ class ResultList(OptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hits: list[Hit] = []
+        self._shown = 0  # which show_hits the hits still to add belong to
 
     def show_hits(self, hits: list[Hit]) -> None:
+        """The hits, the first screenful painted first: laying out fifty highlighted
+        fragments before the first frame would put off what a person reads first."""
         self.hits = list(hits)
-        options: list[Option | None] = []
-        for i, hit in enumerate(self.hits):
-            if i:
-                options.append(None)  # a separator line between hits
-            options.append(Option(hit_prompt(hit), id=str(i)))
-        self.set_options(options)
+        self._shown += 1
+        first = self._first_screenful()
+        self.set_options(self._options_for(0, first))
         if self.hits:
             self.highlighted = 0
+        if len(self.hits) > first:
+            self.call_after_refresh(self._add_rest, self._shown, first)
+
+    def _first_screenful(self) -> int:
+        """Hits that fit on the screen (each takes three lines and a separator)."""
+        rows = self.size.height or self.app.size.height
+        return max(1, rows // 4 + 1)
+
+    def _options_for(self, start: int, end: int) -> list[Option | None]:
+        options: list[Option | None] = []
+        for i in range(start, min(end, len(self.hits))):
+            if i:
+                options.append(None)  # a separator line between hits
+            options.append(Option(hit_prompt(self.hits[i]), id=str(i)))
+        return options
+
+    def _add_rest(self, shown: int, start: int) -> None:
+        if shown == self._shown:  # not replaced by a newer search's hits meanwhile
+            self.add_options(self._options_for(start, len(self.hits)))
 
     def hit_for(self, option: Option) -> Hit | None:
         return self.hits[int(option.id)] if option.id is not None else None
