@@ -85,6 +85,8 @@ def _text(value: object) -> str:
 
 @dataclass(frozen=True)
 class Key:
+    """One setting the file may hold, and the flag it stands in for."""
+
     name: str  # as written in the file (the long flag's name)
     dest: str  # the argparse destination it sets
     default: object
@@ -107,6 +109,8 @@ BY_NAME = {key.name: key for key in KEYS}
 
 @dataclass(frozen=True)
 class Setting:
+    """A setting's effective value and where it came from (`search config` prints both)."""
+
     value: object
     origin: str  # "default", "file", "env" or "flag"
     where: str = ""  # the file and line, or the variable, that set it
@@ -114,6 +118,8 @@ class Setting:
 
 @dataclass
 class Config:
+    """What the file said, checked, with each key's line for error messages."""
+
     path: Path
     exists: bool
     private: bool
