@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -392,12 +393,25 @@ def _run(
                 report.removed += 1
 
     tasks: dict[str, tuple[Root, FoundFile]] = {}
+    # Folders that could not be listed: what the index holds under them is kept.
+    kept: list[tuple[str, str]] = []
     # An index kept inside the folder it indexes is not a document of that folder.
     own = Path(os.path.abspath(own))
     for root, scope in scopes:
+
+        def unlisted(folder: Path, reason: str, root: Root = root) -> None:
+            report.errors.append((display_path(folder), f"cannot list this folder: {reason}"))
+            with contextlib.suppress(ValueError):
+                rel = folder.relative_to(root.path).as_posix()
+                kept.append((root.id, "" if rel == "." else rel + "/"))
+
         try:
             for found in walk(
-                scope, root.path, warn=_walk_warning(report), follow_outside=follow_symlinks
+                scope,
+                root.path,
+                warn=_walk_warning(report),
+                follow_outside=follow_symlinks,
+                unlisted=unlisted,
             ):
                 if own in Path(os.path.abspath(found.path)).parents:
                     continue
@@ -434,14 +448,34 @@ def _run(
         gone.update(
             k
             for k, e in existing.items()
-            if e.root_id in paths_of and not os.path.lexists(paths_of[e.root_id] / e.relpath)
+            if e.root_id in paths_of and _gone(paths_of[e.root_id] / e.relpath)
         )
+    gone = {
+        k
+        for k in gone
+        if not any(
+            existing[k].root_id == rid and existing[k].relpath.startswith(prefix)
+            for rid, prefix in kept
+        )
+    }
     for key in sorted(gone - set(batch.forgotten)):
         batch.delete(key)
         report.removed += 1
     batch.commit()
     for root in dropped:
         manifest.remove_root(root.id)
+
+
+def _gone(path: Path) -> bool:
+    """Whether a file is known to be gone: one that cannot be looked at (a folder
+    without permission on its way) may still be there, and is kept."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _index_file(
@@ -458,25 +492,29 @@ def _index_file(
     if fmt is None:
         report.skipped.append((shown, "unsupported format"))
         return
+    warnings: list[str] = []
     try:
         st = found.path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the run, a device never end
+            raise Unsupported("not a regular file")
         if st.st_size > MAX_FILE_BYTES and fmt not in STREAMING_FORMATS:
             raise Unsupported(TOO_LARGE)
         digest = file_digest(found.path)
         if old is not None and old.digest == digest:
             report.unchanged += 1
             return
-        warnings: list[str] = []
         documents = reader_for(fmt)(found.path, warnings.append)
         first = next(documents, None)  # read errors surface here, before any delete
     except Unsupported as exc:
         report.skipped.append((shown, str(exc)))
+        report.warnings.extend((shown, w) for w in warnings)  # said before it gave up
         if old is not None:  # it held text before; it holds none now
             batch.delete(key)
             report.removed += 1
         return
     except Exception as exc:  # a reader's failure is this file's error, never the run's
         report.errors.append((shown, _reason(exc)))
+        report.warnings.extend((shown, w) for w in warnings)
         return
 
     batch.delete(key)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index import bounds
 from index.chunking import (
     ENDS_SENTENCE,
     collapse,
@@ -127,12 +128,18 @@ def read_pdf(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     heading = ""
     empty_pages = 0
     width = 0
+    held = 0
     for page_no, page in enumerate(reader.pages, 1):
         try:
             text = page.extract_text() or ""
         except Exception as exc:
-            warn(f"page {page_no}: could not extract text ({type(exc).__name__})")
+            why = (str(exc).strip().splitlines() or [""])[0][:160]
+            kind = type(exc).__name__
+            warn(f"page {page_no}: could not extract text ({kind}{': ' + why if why else ''})")
             continue
+        held += len(text)
+        if held > bounds.MAX_EXPANDED_BYTES:
+            raise bounds.TooLarge()
         blocks = page_blocks(text, width)
         width = max([width, *(len(ln.strip()) for ln in text.splitlines())])
         if not blocks:
