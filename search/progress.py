@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from search.printable import printable
+
 SHOW_AFTER_FILES = 50
 
 
@@ -32,13 +34,14 @@ class ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                TextColumn("[dim]{task.description}"),
+                # The label is a file name: shown printable, never parsed as markup.
+                TextColumn("{task.description}", style="dim", markup=False),
                 console=Console(file=sys.stderr),
                 transient=True,
             )
             self._progress.start()
             self._task = self._progress.add_task("", total=total)
-        self._progress.update(self._task, completed=done, description=label[-40:])
+        self._progress.update(self._task, completed=done, description=printable(label[-40:]))
 
     def close(self) -> None:
         if self._progress is not None:
