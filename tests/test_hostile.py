@@ -269,3 +269,29 @@ def test_a_compressed_stream_of_small_lines_has_no_total_limit(tmp_path):
         for i in range(200):
             fh.write(json.dumps({"id": str(i), "text": f"Record {i} of the ferry log."}) + "\n")
     assert index_paths([docs], tmp_path / "ix").documents == 200
+
+
+# 5. Chunking is linear in the text ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, run",
+    [
+        # 300,000 one-letter paragraphs, each going on the sentence before: ~1 s when
+        # linear; the quadratic join took 53 s for 100,000 and many minutes for this.
+        ("one_letter_paragraphs(300_000)", "chunk_plain(text)"),
+        # One 24 MB line with no sentence end: ~1.5 s when linear, 31 s copying the rest
+        # of the text after every 4,000-character piece.
+        ("one_long_line(24)", "list(split_long(text))"),
+    ],
+)
+def test_chunking_is_linear_in_the_text(make, run):
+    script = (
+        "from hostile_kit import one_letter_paragraphs, one_long_line\n"
+        "from index.chunking import chunk_plain, split_long\n"
+        f"text = {make}\n"
+        f"{run}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    done = subprocess.run([sys.executable, "-c", script], timeout=20, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr

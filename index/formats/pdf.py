@@ -48,7 +48,9 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
         return []
     width = max(width, *(len(ln) for ln in lines))
     blocks: list[tuple[bool, str]] = []
-    current = ""
+    # The lines of the block being built, as pieces joined once at its end (joining
+    # line by line would copy the block at every line: quadratic on a long page).
+    current: list[str] = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         starts_block = not current
@@ -61,17 +63,17 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
         ):
             blocks.append((True, collapse(line)))
             continue
-        if current and _HYPHENATED.search(current) and line[:1].islower():
-            current = current[:-1] + line
+        if current and _HYPHENATED.search(current[-1]) and line[:1].islower():
+            current[-1] = current[-1][:-1] + line
         else:
-            current = f"{current} {line}" if current else line
+            current.append(line)
         first_word = nxt.split(" ", 1)[0] if nxt else ""
         fits = len(line) + 1 + len(first_word) <= width
         if not nxt or (ENDS_SENTENCE.search(line) and fits):
-            blocks.append((False, collapse(current)))
-            current = ""
+            blocks.append((False, collapse(" ".join(current))))
+            current = []
     if current:
-        blocks.append((False, collapse(current)))
+        blocks.append((False, collapse(" ".join(current))))
     return blocks
 
 
