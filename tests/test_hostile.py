@@ -295,3 +295,36 @@ def test_chunking_is_linear_in_the_text(make, run):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
     done = subprocess.run([sys.executable, "-c", script], timeout=20, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
+
+
+# 8. Did-you-mean on a long query stays within the time limit -------------------------------
+
+
+def test_did_you_mean_on_a_long_word_stays_within_the_time_limit(tmp_path, cli):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "long.txt").write_text("q" * 100_000 + " harbour\n\nThe harbour ferry.\n")
+    index_paths([docs], tmp_path / "ix")
+    # 66 s before: an edit distance in Python on the whole query, outside the limit.
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "--index", str(tmp_path / "ix"), "-e", "q" * 5000],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert done.returncode in (1, 2), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_did_you_mean_respells_only_within_the_cut_query(tmp_path):
+    from search.engine import Engine
+    from search.spelling import MAX_WORD_CHARS, respell
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The harbour ferry.\n\nThe harbour master.\n\nA harbour wall.\n")
+    index_paths([docs], tmp_path / "ix")
+    with Engine(tmp_path / "ix") as engine:
+        assert engine.did_you_mean("harbur") == "harbour"
+        assert engine.did_you_mean("x " * 1000 + "harbur") is None  # past the 2,000th character
+        assert respell(engine, "h" * (MAX_WORD_CHARS + 1)) is None
