@@ -26,6 +26,7 @@ from index.formats import format_of, reader_for
 from index.languages import SAMPLE_CHARS, document_language
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
+from index.private import privately
 from index.rebuild import (
     abandon_rebuild,
     clear_rebuild_leftovers,
@@ -182,6 +183,7 @@ def _resolve_roots(
     return scopes, absorbed
 
 
+@privately
 def index_paths(
     paths: Sequence[Path | str],
     index_dir: Path,
@@ -213,8 +215,8 @@ def index_paths(
     if batch_paragraphs is None:
         batch_paragraphs = batch_size_from_env()
     index_dir = Path(index_dir)
+    refuse_foreign_folder(index_dir)  # first: `--index /` must not reach the swap's names
     restore_interrupted_swap(index_dir)
-    refuse_foreign_folder(index_dir)
     with IndexerLock(index_dir) as lock:
         note = lock.stale_note()
         if note:
@@ -584,6 +586,7 @@ def _walk_warning(report: IndexReport):
     return warn
 
 
+@privately
 def remove_paths(paths: Sequence[Path | str], index_dir: Path) -> IndexReport:
     """Forget files (or whole folders) that are gone: used by `--watch` for deletions.
 

@@ -132,6 +132,8 @@ def create_index(index_dir: Path):
 
 def refuse_foreign_folder(index_dir: Path) -> None:
     """Never turn a folder of someone's files into an index (a mistyped --index ~/Documents)."""
+    if not Path(os.path.abspath(index_dir)).name:  # `/`: no folder can be put beside it
+        raise SearchToolError(f"{index_dir} cannot be an index folder; choose an empty or new one")
     if not index_dir.is_dir() or marked_ours(index_dir):
         return
     # Without our marker every file is a stranger's, Whoosh's MAIN_* files too

@@ -328,3 +328,83 @@ def test_did_you_mean_respells_only_within_the_cut_query(tmp_path):
         assert engine.did_you_mean("harbur") == "harbour"
         assert engine.did_you_mean("x " * 1000 + "harbur") is None  # past the 2,000th character
         assert respell(engine, "h" * (MAX_WORD_CHARS + 1)) is None
+
+
+# 11. The smaller ones ------------------------------------------------------------------------
+
+
+def test_the_index_and_the_history_are_private_by_default(tmp_path):
+    from search.tui.history import QueryHistory
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(GOOD)
+    old = os.umask(0o022)
+    try:
+        index_paths([docs], tmp_path / "data" / "ix")
+        QueryHistory(tmp_path / "state" / "history.txt").add("ferry")
+        assert os.umask(0o022) == 0o022  # the run put the umask back
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "data", tmp_path / "data" / "ix", tmp_path / "state"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    made = [*(tmp_path / "data" / "ix").iterdir(), tmp_path / "state" / "history.txt"]
+    for file in made:
+        assert file.stat().st_mode & 0o077 == 0, (file, oct(file.stat().st_mode))
+
+
+def test_the_root_folder_is_no_index_folder(tmp_path, cli):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(GOOD)
+    done = cli("index", str(docs), "--index", "/")
+    assert done.returncode == 2
+    assert done.stderr == "search: / cannot be an index folder; choose an empty or new one\n"
+
+
+def test_a_readers_warnings_are_kept_when_it_gives_up(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "list.json").write_text("[1, 2]")
+    report = index_paths([docs], tmp_path / "ix")
+    assert [why for _, why in report.skipped] == ["no records with text"]
+    assert [why for _, why in report.warnings] == [
+        "item 1: not a JSON object",
+        "item 2: not a JSON object",
+    ]
+
+
+def test_mostly_utf8_text_with_a_few_bad_bytes_stays_utf8():
+    from index.decoding import decode_text
+
+    data = "Le café coûte 2 € à Zürich, déjà.".encode() + b" \x81\xfe " + "Ça va.".encode()
+    assert decode_text(data) == "Le café coûte 2 € à Zürich, déjà. \ufffd\ufffd Ça va."
+    assert decode_text("Le café coûte 2 £.".encode("cp1252")) == "Le café coûte 2 £."
+
+
+def test_o_does_not_follow_a_file_replaced_by_a_link_outside_the_folder(tmp_path):
+    from search.tui.app import SearchApp
+    from tests.tui_helpers import SIZE, run, settle, wait_ready
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(GOOD)
+    index_paths([docs], tmp_path / "ix")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the viewer\n")
+    (docs / "a.txt").unlink()
+    (docs / "a.txt").symlink_to(secret)
+    said: list[str] = []
+
+    async def scenario():
+        app = SearchApp(index_option=str(tmp_path / "ix"), history_path=None)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_ready(pilot)
+            await pilot.press(*"ferry")
+            await settle(pilot)
+            await pilot.press("down", "o")
+            await pilot.pause()
+            said.extend(str(n.message) for n in app._notifications)
+
+    run(scenario)
+    assert any("Not opened" in m and "outside" in m for m in said), said

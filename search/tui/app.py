@@ -103,6 +103,12 @@ class SearchApp(App[None]):
         if path is None or not path.exists():
             self.tell(f"The source file is gone: {path or hit.path}", severity="error")
             return
+        if self.library.leads_outside(hit, path):
+            self.tell(
+                f"Not opened: {path} is now a link that leads outside its indexed folder",
+                severity="error",
+            )
+            return
         command = viewer_command(path)
         if command is None:
             self.tell(f"Set $EDITOR or $PAGER to open {path}", severity="warning")
