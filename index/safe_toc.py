@@ -6,7 +6,7 @@ could run `os.system` the moment an index is opened (the commit record's digest
 is no guard when the record is missing too). So the TOC is read here with an
 unpickler that accepts only the classes a schema and its segment list are made
 of: Whoosh's fields, analysis classes, formats, columns and codec segments, our
-own analysis and field classes, and a few plain builtins. Anything else makes the
+own classes that are such schema parts, and a few plain builtins. Anything else makes the
 TOC unreadable, which the caller reports as a damaged index.
 
 `install()` puts `read_toc` in place of `whoosh.index.TOC.read`, so every reader
@@ -40,17 +40,27 @@ _PLAIN = {
     ("datetime", "timezone"),
     ("re", "_compile"),  # a tokenizer's expression: compiled, never run as code
 }
-# Modules whose classes (never their functions) a schema or segment list is made of.
+# Whoosh's modules whose classes (never their functions) a schema or segment list
+# is made of.
 _CLASS_MODULES = (
     "whoosh.fields",
     "whoosh.formats",
     "whoosh.columns",
     "whoosh.analysis",
     "whoosh.codec.whoosh3",
-    "index.analysis",
-    "index.folded_text",
-    "index.schema",
 )
+# Our own package: any module of it, but only classes that are schema parts (fields,
+# analysis steps, formats, columns), so a new field class of ours needs no change here.
+_OUR_PACKAGE = "index"
+
+
+def _schema_part(cls: type) -> bool:
+    from whoosh.analysis.acore import Composable
+    from whoosh.columns import Column
+    from whoosh.fields import FieldType, Schema
+    from whoosh.formats import Format
+
+    return issubclass(cls, FieldType | Composable | Format | Column | Schema)
 
 
 class UnsafeToc(pickle.UnpicklingError):
@@ -66,6 +76,10 @@ class SchemaUnpickler(pickle.Unpickler):
         if any(module == m or module.startswith(m + ".") for m in _CLASS_MODULES):
             found = super().find_class(module, name)
             if isinstance(found, type):
+                return found
+        elif module.startswith(_OUR_PACKAGE + "."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and _schema_part(found):
                 return found
         raise UnsafeToc(f"the table of contents names {module}.{name}, not part of a schema")
 

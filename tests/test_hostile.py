@@ -408,3 +408,18 @@ def test_o_does_not_follow_a_file_replaced_by_a_link_outside_the_folder(tmp_path
 
     run(scenario)
     assert any("Not opened" in m and "outside" in m for m in said), said
+
+
+def test_the_safe_toc_reader_refuses_what_is_no_schema_part():
+    import pickle
+
+    from index.manifest import Manifest
+    from index.safe_toc import UnsafeToc, safe_loads
+
+    for name in ("posix.system", "builtins.eval", "index.manifest.Manifest", "whoosh.lang.stem"):
+        module, attr = name.rsplit(".", 1)
+        payload = b"\x80\x02c" + module.encode() + b"\n" + attr.encode() + b"\n."
+        with pytest.raises(UnsafeToc):
+            safe_loads(payload)
+    assert Manifest  # a class of ours, but no part of a schema
+    assert safe_loads(pickle.dumps({"a": frozenset([1])}, 2)) == {"a": frozenset([1])}
