@@ -45,7 +45,8 @@ GOOD = "The harbour ferry timetable changes in October.\n"
 class Case:
     name: str
     what: str
-    make: Callable[[Path, float], list[str]]  # builds the input, returns the search args
+    # Builds the input, returns the arguments of `search` (or of python: `-c ...`).
+    make: Callable[[Path, float], list[str]]
 
 
 def _docs(work: Path) -> Path:
@@ -95,6 +96,17 @@ def long_line(work: Path, scale: float) -> list[str]:
     return ["index", str(work / "docs"), "--index", str(work / "ix")]
 
 
+def long_line_chunked(work: Path, scale: float) -> list[str]:
+    """The same line through the chunker alone: indexing 12 million words takes
+    minutes at Whoosh's pace, which hides whether chunking itself is linear."""
+    (work / "line.txt").write_text(one_long_line(max(1, int(60 * scale))))
+    script = (
+        "import sys; from index.chunking import chunk_plain; "
+        "_, p = chunk_plain(open(sys.argv[1]).read()); print(len(p), 'paragraphs', file=sys.stderr)"
+    )
+    return ["-c", script, str(work / "line.txt")]
+
+
 def long_query(work: Path, scale: float) -> list[str]:
     (_docs(work) / "long.txt").write_text("q" * 100_000 + " harbour\n")
     subprocess.run(
@@ -114,13 +126,15 @@ CASES = [
     Case("dev-zero", "x.txt -> /dev/zero with --follow-symlinks", dev_zero),
     Case("letters", "1,000,000 one-letter paragraphs (3.9 MB)", letters),
     Case("long-line", "one 60 MB line without a sentence end", long_line),
+    Case("line-chunked", "the 60 MB line through chunk_plain alone", long_line_chunked),
     Case("long-query", "did-you-mean on a 5,000-letter query", long_query),
 ]
 PYTHON = sys.executable
 
 
 def run_capped(args: list[str], cap_mb: int, timeout: float) -> tuple[float, float, str, str]:
-    """(seconds, peak RSS MB, status, last stderr line) of `python -m search ARGS`."""
+    """(seconds, peak RSS MB, status, last stderr line) of `python -m search ARGS`
+    (or of `python -c ...`)."""
 
     def limit() -> None:
         os.setsid()
@@ -130,7 +144,7 @@ def run_capped(args: list[str], cap_mb: int, timeout: float) -> tuple[float, flo
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [PYTHON, "-m", "search", *args],
+            [PYTHON, *(args if args[0] == "-c" else ["-m", "search", *args])],
             stdout=subprocess.DEVNULL,
             stderr=err,
             stdin=subprocess.DEVNULL,
