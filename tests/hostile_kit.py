@@ -17,8 +17,11 @@ from pathlib import Path
 _CHUNK = b"ab " * (1 << 18)  # 768 KiB of words
 
 
+_PARAGRAPHS = b"<w:p><w:r><w:t>ab ab ab ab ab ab ab ab ab ab</w:t></w:r></w:p>" * (1 << 13)
+
+
 def make_docx_bomb(path: Path, inflated_mb: int) -> Path:
-    """A real .docx whose document part inflates to `inflated_mb` MB of one paragraph."""
+    """A real .docx whose document part inflates to `inflated_mb` MB of short paragraphs."""
     import docx
 
     plain = path.with_suffix(".plain.docx")
@@ -28,9 +31,9 @@ def make_docx_bomb(path: Path, inflated_mb: int) -> Path:
     head = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        b"<w:body><w:p><w:r><w:t>"
+        b"<w:body>"
     )
-    tail = b"</w:t></w:r></w:p></w:body></w:document>"
+    tail = b"</w:body></w:document>"
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             if info.filename != "word/document.xml":
@@ -40,8 +43,8 @@ def make_docx_bomb(path: Path, inflated_mb: int) -> Path:
             target.compress_type = zipfile.ZIP_DEFLATED
             with out.open(target, "w", force_zip64=True) as part:
                 part.write(head)
-                for _ in range(inflated_mb * (1 << 20) // len(_CHUNK)):
-                    part.write(_CHUNK)
+                for _ in range(inflated_mb * (1 << 20) // len(_PARAGRAPHS)):
+                    part.write(_PARAGRAPHS)
                 part.write(tail)
     plain.unlink()
     return path
