@@ -127,15 +127,17 @@ def bounded_lines(
 _PLAIN = (str, int, float, _dt.date)
 
 
-def plain_text(value: object) -> str:
+def plain_text(value: object, limit: int | None = MAX_VALUE_CHARS) -> str:
     """A metadata value as one trimmed string: a string, a number, a date, or a flat
     list of those joined with ", ". Anything else (a mapping, a nested list, YAML
-    aliases nesting without end) is no plain value and gives ""."""
+    aliases nesting without end) is no plain value and gives "". `limit` cuts a
+    long value (None: a document's text, held to the document bound instead)."""
     if isinstance(value, list):
-        items = (plain_text(v) for v in value[:MAX_LIST_ITEMS] if _is_scalar(v))
-        return ", ".join(v for v in items if v)[:MAX_VALUE_CHARS]
+        items = (plain_text(v, limit) for v in value[:MAX_LIST_ITEMS] if _is_scalar(v))
+        joined = ", ".join(v for v in items if v)
+        return joined if limit is None else joined[:limit]
     if isinstance(value, str):
-        return value[: MAX_VALUE_CHARS * 2].strip()[:MAX_VALUE_CHARS]
+        return value.strip() if limit is None else value[: limit * 2].strip()[:limit]
     if _is_scalar(value):
         return str(value)
     return ""

@@ -423,3 +423,14 @@ def test_the_safe_toc_reader_refuses_what_is_no_schema_part():
             safe_loads(payload)
     assert Manifest  # a class of ours, but no part of a schema
     assert safe_loads(pickle.dumps({"a": frozenset([1])}, 2)) == {"a": frozenset([1])}
+
+
+def test_plain_values_cut_metadata_but_never_a_records_text(tmp_path):
+    long_text = "The harbour ferry sails at dawn. " * 2000  # 66,000 characters
+    (tmp_path / "docs").mkdir()
+    record = {"id": "r", "title": "T" * 50_000, "text": long_text, "author": {"a": 1}}
+    (tmp_path / "docs" / "r.jsonl").write_text(json.dumps(record) + "\n")
+    index_paths([tmp_path / "docs"], tmp_path / "ix")
+    rows = stored(tmp_path / "ix")
+    assert sum(len(r["text"]) for r in rows) > 60_000
+    assert len(rows[0]["title"]) == 10_000 and not rows[0].get("author")

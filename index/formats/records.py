@@ -79,7 +79,8 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
     raw_id = _first(record, ID_KEYS)
     doc_id = plain_text(raw_id) or f"line-{position}"
     title = text_value(_first(record, TITLE_KEYS))
-    _, paragraphs = chunk_plain(text_value(_first(record, TEXT_KEYS)), detect_headings=False)
+    body = plain_text(_first(record, TEXT_KEYS), limit=None)
+    _, paragraphs = chunk_plain(body, detect_headings=False)
     if not paragraphs and title:
         # Title-only records (Reuters BRIEFs) are still findable by their title.
         _, paragraphs = chunk_plain(title, detect_headings=False)
