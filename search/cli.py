@@ -25,7 +25,10 @@ SUBCOMMANDS = ("index", "tui", "info", "fields", "config")
 
 
 def warn(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr; paths and words in it may come from file names or documents."""
+    from search.printable import printable
+
+    print(f"{PROG}: {printable(message)}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -277,7 +277,9 @@ class Engine:
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
         if suggest and few and (limit is None or complete < limit):
-            suggestion = self.did_you_mean(text)  # within a time limit of its own
+            # Within what is left of this search's time limit.
+            end = started + self.time_limit if self.time_limit else None
+            suggestion = self.did_you_mean(text, deadline=end)
         return SearchResult(
             query=text,
             hits=hits,
@@ -692,14 +694,25 @@ class Engine:
                 found[docnum].append(TermShare(word, score, matched))
         return found
 
-    def did_you_mean(self, text: str) -> str | None:
+    def did_you_mean(self, text: str, deadline: float | None = None) -> str | None:
         """A respelling of `text` from words in the index that finds more, or None.
 
         "More" counts paragraphs with every word: a typo'd word is what keeps them out.
+        `deadline` (perf_counter): give up then (a search passes what is left of its
+        time limit); without one, a time limit of its own.
         """
         from search.spelling import suggest_query
 
-        # Its own time limit: the respelling looks up words like a fuzzy term does.
+        if deadline is not None:
+            if time.perf_counter() >= deadline:
+                return None
+            self._deadline = deadline
+            try:
+                with expansion.budget(deadline):
+                    return suggest_query(self, text)
+            finally:
+                self._deadline = None
+        # The respelling looks up words like a fuzzy term does.
         with self._time_limited():
             return suggest_query(self, text)
 

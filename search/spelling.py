@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from whoosh.analysis import Tokenizer
 
 from index.schema import language_variants
-from search.query import EmptyQuery, respellable_words
+from search.query import MAX_QUERY_CHARS, EmptyQuery, respellable_words
 
 if TYPE_CHECKING:
     from search.engine import Engine
@@ -32,6 +32,9 @@ POSSESSIVE = re.compile(r"['’]s$")
 # Stems looked at by the letters a long typo starts with (see _stems_begun).
 PREFIX = 4
 SCAN = 2000
+# Longer words are not respelled: no typo of a real word is this long (German
+# compounds run to about 40 letters).
+MAX_WORD_CHARS = 50
 
 
 def surface_form(
@@ -99,11 +102,23 @@ def _candidate_words(analyzer, first: str) -> Callable[[str], list[str]]:
     return words
 
 
+def _out_of_time() -> bool:
+    """Whether the time limit did-you-mean runs under has passed: its own loops (edit
+    distances in Python) check it, as Whoosh's collectors and our expansions do."""
+    from search import expansion
+
+    spent = expansion.current()
+    return spent is not None and spent.expired()
+
+
 def respell(engine: Engine, word: str) -> str | None:
     """A more common real word close to `word`, or None when `word` is fine.
 
     Each language's text field is asked (`Regirung` is a German paragraph's typo);
-    a word common in any of them is fine."""
+    a word common in any of them is fine. A word longer than MAX_WORD_CHARS is no
+    typo of a word (and its edit distances would cost its length squared)."""
+    if len(word) > MAX_WORD_CHARS:
+        return None
     reader = engine.searcher.reader()
     # (field, stem, how many paragraphs a replacement must be in)
     rare: list[tuple[str, str, int]] = []
@@ -132,6 +147,8 @@ def respell(engine: Engine, word: str) -> str | None:
         # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
         function = engine.function_stems(field)
         for candidate in found:
+            if _out_of_time():
+                return None
             candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
             if candidate == stem:
                 continue
@@ -150,6 +167,8 @@ def respell(engine: Engine, word: str) -> str | None:
     # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
     for _, neg_df, candidate, field in dict.fromkeys(nearest):
+        if _out_of_time():
+            break
         surface = surface_form(engine, candidate, near=word, field=field)
         if surface:
             d = distance(typed, folded(surface))
@@ -168,7 +187,7 @@ def _stems_begun(
     function = engine.function_stems(field)
     found = []
     for n, term in enumerate(reader.expand_prefix(field, typed[:PREFIX])):
-        if n >= SCAN:
+        if n >= SCAN or _out_of_time():
             break
         stem = term.decode() if isinstance(term, bytes) else term
         if len(stem) > len(typed) + edits or stem in function:
@@ -211,8 +230,11 @@ def suggest_query(engine: Engine, text: str) -> str | None:
     at none), more paragraphs with any of the words: `moscw ceasefire` finds the
     ceasefire paragraphs only, `moscow ceasefire` the Moscow ones too.
     """
+    text = text[:MAX_QUERY_CHARS]  # the query as it is searched (search.query cuts it)
     changed = text
     for word in dict.fromkeys(respellable_words(text)):
+        if _out_of_time():
+            return None
         better = respell(engine, word)
         if better and better != word.lower():
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
 from search.engine import ANY_WORD, Hit
+from search.printable import plain_text
 from search.sorting import SCORE, SORTS
 from search.tui.library import Library
 from search.tui.messages import (
@@ -113,7 +114,7 @@ class SearchScreen(Screen[None]):
         self.post_message(IndexProgress(text))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.query_one(StatusLine).update(message.text + " …")
+        self.query_one(StatusLine).update(plain_text(message.text + " …"))
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.app.fail(message.error)
