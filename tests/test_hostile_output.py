@@ -84,7 +84,7 @@ def test_watch_lines_and_the_progress_label_are_printable(tmp_path):
     out = io.StringIO()
     print_report(report, tmp_path, out=out)
     assert not RAW.search(out.getvalue())
-    bar = ProgressBar()
+    bar = ProgressBar(show_after=0)  # at once: the bar waits half a second otherwise
     bar.update(0, 100, "a[/x]b\x1b]0;t\x07[@click=app.quit]")
     try:
         progress = bar._progress
