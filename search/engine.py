@@ -41,6 +41,7 @@ from search.scoring import (
     KEYWORDS,
     PLAIN,
     STRICT_WORDS,
+    TIER,
     Coverage,
     EveryWordFirst,
     LuceneBM25,
@@ -52,6 +53,9 @@ from search.whoosh_fixes import apply as apply_whoosh_fixes
 apply_whoosh_fixes()
 
 ALL_WORDS = "all"
+# Added to the score of a paragraph that says every word itself: above one that
+# borrows a word from its title or heading, whatever their BM25 (search.said).
+SAID_TIER = TIER
 ANY_WORD = "any"
 # Paragraphs shown per document before "+N more in this document" (the CLI default;
 # Engine.search keeps 0 = no limit unless asked, for library callers).
@@ -103,6 +107,8 @@ class Hit:
     missing: list[str] = field(default_factory=list)  # query words this paragraph lacks
     more_in_doc: int = 0  # further matching paragraphs of the document, not shown
     explain: list[TermShare] = field(default_factory=list)  # filled when asked
+    # each query word (as typed) -> where it matched: "text", "title", "heading"
+    matched_in: dict[str, list[str]] = field(default_factory=dict)
     docnum: int = -1
     lang: str = ""  # the document's language; its analyzer finds the highlight spans
     # `context`: the paragraphs just before and after it in its document
@@ -367,7 +373,7 @@ class Engine:
             # Every-word matches come first: when a keyword query's matches fill the
             # page, the partial ones would never be shown, and the intersection is
             # the cheaper query (a sentence seldom has ten of them: no try there).
-            results = self._run(q, depth)
+            results = self._run(self._said_first(q, q), depth)
             strict = self._fills(results, limit, per_doc, dedupe)
             if not strict:
                 lift = not results.is_empty()  # none to lift: the plain union is faster
@@ -383,7 +389,7 @@ class Engine:
 
             run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
         if results is None:
-            results = self._run(run, depth)
+            results = self._run(self._said_first(run, q), depth)
         if strict and results.is_empty():
             # The core issue's fallback: OR only when AND finds nothing.
             relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
@@ -403,6 +409,15 @@ class Engine:
         return Ranked(
             run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies
         )
+
+    def _said_first(self, run: wq.Query, q: wq.Query) -> wq.Query:
+        """`run`, ranking the paragraphs that say every word of `q` themselves above
+        those that borrow one from their title or heading (search.said)."""
+        if self.strategy not in (ALL_FIRST, ALL_ONLY):
+            return run  # the harness's other strategies keep their own tiers
+        from search.said import said_first
+
+        return said_first(run, q, SAID_TIER)
 
     def _fills(self, results, limit: int | None, per_doc: int, dedupe: bool = False) -> bool:
         """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document,
@@ -626,7 +641,7 @@ class Engine:
         found: dict[str, str] = {}
         for word in plain_words(text):
             for token in self.analyzer(word, mode="query"):
-                found.setdefault(token.text, word.lower())
+                found.setdefault(token.text, word)  # as typed: `Yeutter`, not `yeutter`
         return found
 
     def highlight_terms(
@@ -737,6 +752,9 @@ class Engine:
             all_shares = self.shares_for(docnums, parts)
         else:
             all_shares = {d: [] for d in docnums}
+        from search.said import matched_in
+
+        where = matched_in(self.searcher, docnums, parts)
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)
@@ -744,6 +762,7 @@ class Engine:
             hit.missing = [s.word for s in shares if not s.matched] if ranked.relaxed else []
             hit.more_in_doc = more
             hit.explain = shares if explain else []
+            hit.matched_in = where[docnum]
             hit.docnum = docnum
             hit.copies = [self._location(d) for d in ranked.copies.get(docnum, [])]
             hits.append(hit)
