@@ -274,7 +274,7 @@ class Engine:
                 "fewer paragraphs than asked have all the words; "
                 "the rest have some of them (missing words shown)"
             )
-        notices += self._limit_notices(spent)
+        notices += self._limit_notices(spent, "search", ranked.base)
         if sort != SCORE and hits and not any(h.date for h in hits):
             notices.append("none of these paragraphs has a date; they are in order of score")
         suggestion = None
@@ -300,10 +300,54 @@ class Engine:
         notices and whether it is partial (stopped at the limit, or a pattern capped)."""
         with self._limited() as spent:
             ranked = self.rank(text, None, partial=False)
-        notices = list(ranked.notices) + self._limit_notices(spent)
+        notices = list(ranked.notices) + self._limit_notices(spent, "search", ranked.base)
         if ranked.relaxed and ranked.total:  # as `search` says it, or a count misleads
             notices.append("no paragraph has all the words; these are the ones with some of them")
         return ranked, notices, self._timed_out or spent.partial
+
+    def count_matches(self, text: str) -> tuple[int, list[str], bool]:
+        """`-c`: (paragraphs with every word, any when none has all; its notices;
+        whether it is partial), counted unranked within the time limit (search.counting)."""
+        from search import counting
+
+        def walk(q: wq.Query) -> tuple[None, int, bool]:
+            total, cut = counting.count(self.searcher, q, self._deadline)
+            return None, total, cut
+
+        _, total, notices, partial = self._unranked(text, walk, "count")
+        return total, notices, partial
+
+    def matching_paths(self, text: str) -> tuple[list[str], list[str], bool]:
+        """`-l`: (paths of the documents with a paragraph that has every word, in
+        index order; notices; whether the list is partial), within the time limit."""
+        from search import counting
+
+        def walk(q: wq.Query) -> tuple[list[str], int, bool]:
+            return counting.paths(self.searcher, q, self._deadline)
+
+        paths, _, notices, partial = self._unranked(text, walk, "list")
+        return paths or [], notices, partial
+
+    def _unranked(self, text: str, walk, what: str):
+        """What `every_match` finds, found by `walk(query) -> (found, total, cut)`:
+        the query as written, or its OR when no paragraph has every word."""
+        with self._limited() as spent:
+            parsed = self.parse(text)
+            q = parsed.query
+            notices = list(parsed.notices)
+            found, total, cut = walk(q)
+            if not total and not cut:
+                counts = self._word_counts(text)
+                relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
+                if relaxed is not None:
+                    found, total, cut = walk(relaxed)
+                    if total:
+                        notices.append(
+                            "no paragraph has all the words; these are the ones with some of them"
+                        )
+            self._timed_out = self._timed_out or cut or spent.cut
+            notices += self._limit_notices(spent, what, q)
+        return found, total, notices, self._timed_out or spent.partial
 
     @contextmanager
     def _limited(self) -> Iterator[expansion.Budget]:
@@ -317,13 +361,22 @@ class Engine:
         finally:
             self._deadline = None
 
-    def _limit_notices(self, spent) -> list[str]:
-        """What the time limit and the cap on pattern words cut from a search."""
+    def _limit_notices(self, spent, what: str = "search", q: wq.Query | None = None) -> list[str]:
+        """What the time limit and the cap on pattern words cut from a search (or a
+        `count` or a file `list`), naming what in `q` made it slow."""
+        from search.slowness import slow_hint
+
         notices = []
         if self._timed_out:
+            hint = slow_hint(q, self.searcher) if q is not None else ""
+            subject, done, exact = {
+                "search": ("search", "these results are partial", "lifts the limit"),
+                "count": ("count", "the figure is partial", "gives the exact figure"),
+                "list": ("file list", "the list is partial", "gives the whole list"),
+            }[what]
             notices.append(
-                f"the search took over {self.time_limit:g} s and was stopped; "
-                "these results are partial (try fewer wildcards or fuzzy terms)"
+                f"the {subject} took over {self.time_limit:g} s and was stopped; {done} "
+                f"({hint}; --time-limit 0 {exact})"
             )
         elif self._context_cut:
             notices.append(
