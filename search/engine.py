@@ -525,9 +525,12 @@ class Engine:
             rows.append([docnum, score, stored, key])
         if count_more and per_doc and len(results) > len(rows):
             matched = {docnum for _, docnum in results.top_n}  # every match: no limit
-            for row in rows:
+            # Only the last paragraph shown of a document says how many more it has.
+            last = {row[3]: i for i, row in enumerate(rows)}
+            for i, row in enumerate(rows):
                 key = row[3]
-                row[3] = max(0, self._matching_paragraphs(key, matched) - shown[key])
+                more = self._matching_paragraphs(key, matched) - shown[key] if last[key] == i else 0
+                row[3] = max(0, more)
         else:
             for row in rows:
                 row[3] = 0
