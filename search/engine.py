@@ -213,8 +213,10 @@ class Engine:
 
     # querying
     def parse(self, text: str) -> ParsedQuery:
+        from search.path_parts import by_components
+
         parsed = parse(text, self.schema)
-        parsed.query = expansion.speed_up(parsed.query, self.schema)
+        parsed.query = expansion.speed_up(by_components(parsed.query), self.schema)
         return parsed
 
     def search(
