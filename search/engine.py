@@ -53,9 +53,6 @@ from search.whoosh_fixes import apply as apply_whoosh_fixes
 apply_whoosh_fixes()
 
 ALL_WORDS = "all"
-# Added to the score of a paragraph that says every word itself: above one that
-# borrows a word from its title or heading, whatever their BM25 (search.said).
-SAID_TIER = TIER
 ANY_WORD = "any"
 # Paragraphs shown per document before "+N more in this document" (the CLI default;
 # Engine.search keeps 0 = no limit unless asked, for library callers).
@@ -419,7 +416,9 @@ class Engine:
         # Collapsing walks the whole ranking, so it asks Whoosh for every match.
         # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
         # So do sorting by date and setting copies aside.
-        walk = per_doc > 0 or sort != SCORE or dedupe
+        # So does putting the paragraphs that say every word first (_said_order).
+        tiered = sort == SCORE and self.strategy in (ALL_FIRST, ALL_ONLY) and bool(parts)
+        walk = per_doc > 0 or sort != SCORE or dedupe or tiered
         depth = None if walk or limit is None else max(limit, 5)
         counts = self._word_counts(text)
         run, results, lift = q, None, True
@@ -428,7 +427,7 @@ class Engine:
             # Every-word matches come first: when a keyword query's matches fill the
             # page, the partial ones would never be shown, and the intersection is
             # the cheaper query (a sentence seldom has ten of them: no try there).
-            results = self._run(self._said_first(q, q), depth)
+            results = self._run(q, depth)
             strict = self._fills(results, limit, per_doc, dedupe)
             if not strict:
                 lift = not results.is_empty()  # none to lift: the plain union is faster
@@ -444,18 +443,20 @@ class Engine:
 
             run, expanded_with = expand_query(self, run, parts, per_doc=per_doc)
         if results is None:
-            results = self._run(self._said_first(run, q), depth)
+            results = self._run(run, depth)
         if strict and results.is_empty():
             # The core issue's fallback: OR only when AND finds nothing.
             relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
             if relaxed is not None:
-                run, loose = relaxed, True
+                run, loose, tiered = relaxed, True, False  # none has every word
                 results = self._run(run, depth)
         copies: dict[int, list[int]] = {}
         if walk:
             order = None
             if sort != SCORE:
                 order = in_date_order(self.searcher, results.top_n, newest=sort == NEWEST)
+            elif tiered:
+                order = self._said_order(results.top_n, parts, every_word=strict)
             kept = copies if dedupe else None
             rows = self._collapse(results, limit, per_doc, count_more, order, kept)
         else:
@@ -465,14 +466,17 @@ class Engine:
             run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies
         )
 
-    def _said_first(self, run: wq.Query, q: wq.Query) -> wq.Query:
-        """`run`, ranking the paragraphs that say every word of `q` themselves above
-        those that borrow one from their title or heading (search.said)."""
-        if self.strategy not in (ALL_FIRST, ALL_ONLY):
-            return run  # the harness's other strategies keep their own tiers
-        from search.said import said_first
+    def _said_order(self, top_n, parts: list[tuple[str, wq.Query]], every_word: bool):
+        """The ranking with the paragraphs that say every word of `parts` themselves ahead
+        of those that borrow one from their title or heading, then partial matches
+        (search.said). every_word: every row has all the words (an AND query); else
+        those that do are the ones lifted by a tier (EveryWordFirst)."""
+        from search.said import said_order
 
-        return said_first(run, q, SAID_TIER)
+        def complete(score: float) -> bool:
+            return every_word or score >= TIER
+
+        return said_order(self.searcher, parts, top_n, complete, self._deadline)
 
     def _fills(self, results, limit: int | None, per_doc: int, dedupe: bool = False) -> bool:
         """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document,
