@@ -149,6 +149,8 @@ class Ranked:
     expanded_with: list[str] = field(default_factory=list)
     relaxed: bool = False  # partial matches allowed: hits may miss some words
     copies: dict[int, list[int]] = field(default_factory=dict)  # shown -> hidden same text
+    # where each word matched, for the paragraphs the ranking already checked (search.said)
+    matched_in: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 class Engine:
@@ -462,8 +464,9 @@ class Engine:
         else:
             top = results.top_n if limit is None else results.top_n[:limit]
             rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in top]
+        checked = getattr(order, "where", {}) if walk else {}
         return Ranked(
-            run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies
+            run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies, checked
         )
 
     def _said_order(self, top_n, parts: list[tuple[str, wq.Query]], every_word: bool):
@@ -471,12 +474,12 @@ class Engine:
         of those that borrow one from their title or heading, then partial matches
         (search.said). every_word: every row has all the words (an AND query); else
         those that do are the ones lifted by a tier (EveryWordFirst)."""
-        from search.said import said_order
+        from search.said import SaidOrder
 
         def complete(score: float) -> bool:
             return every_word or score >= TIER
 
-        return said_order(self.searcher, parts, top_n, complete, self._deadline)
+        return SaidOrder(self.searcher, parts, top_n, complete, self._deadline)
 
     def _fills(self, results, limit: int | None, per_doc: int, dedupe: bool = False) -> bool:
         """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document,
@@ -510,6 +513,8 @@ class Engine:
             if limit is not None and len(rows) >= limit:
                 # Copies score about alike, so they rank close together: look a little
                 # past the page for more copies of its paragraphs, not at every match.
+                if not past_page and hasattr(order, "settle"):
+                    order.settle()  # past the page the order no longer matters
                 past_page += 1
                 if copies is None or past_page > COPIES_LOOKAHEAD:
                     break
@@ -816,7 +821,8 @@ class Engine:
             all_shares = {d: [] for d in docnums}
         from search.said import matched_in
 
-        where = matched_in(self.searcher, docnums, parts)
+        where = dict(ranked.matched_in) if parts == ranked.parts else {}
+        where.update(matched_in(self.searcher, [d for d in docnums if d not in where], parts))
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)

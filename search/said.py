@@ -32,43 +32,56 @@ _POSITIONS = {
 Parts = list[tuple[str, wq.Query]]  # (word as typed, its query)
 
 
-def said_order(
-    searcher,
-    parts: Parts,
-    top_n: list[tuple[float, int]],
-    complete: Callable[[float], bool],
-    deadline: float | None = None,
-) -> Iterator[tuple[float, int]]:
+class SaidOrder:
     """`top_n` (best first) with the paragraphs that say each word they match in
     their own text ahead of those that borrow one from their title or heading; the
     rows that lack a word (`complete(score)` false, always after the complete ones)
     follow, as they were.
 
-    Lazy: paragraphs are checked a block at a time in rank order, and the caller
-    stops once its page is full, so a common word costs a few blocks, not a check
-    of every match. (A tier scored inside the search, from a text-only copy of the
-    query, tripled the time of `search said` on BBC + Reuters.)"""
-    if not parts:
-        yield from top_n
-        return
-    held: list[tuple[float, int]] = []
-    i, size, n = 0, 16, len(top_n)
-    while i < n and complete(top_n[i][0]):
-        if deadline is not None and time.perf_counter() > deadline:
-            break  # out of time: the rest in plain rank order
-        block = []
-        while i < n and len(block) < size and complete(top_n[i][0]):
-            block.append(top_n[i])
-            i += 1
-        size = min(size * 4, 4096)
-        where = matched_in(searcher, [docnum for _, docnum in block], parts)
-        for row in block:
-            if borrowed(where[row[1]]):
-                held.append(row)
-            else:
-                yield row
-    yield from held
-    yield from top_n[i:]
+    Lazy: paragraphs are checked a block at a time in rank order as the caller
+    reads on, and once its page is full (`settle()`) the rest come in plain rank
+    order, unchecked (they are only looked through for copies of the page). A tier
+    scored inside the search, from a text-only copy of the query, read every
+    match's positions and tripled the time of `search said` on BBC + Reuters."""
+
+    def __init__(
+        self,
+        searcher,
+        parts: Parts,
+        top_n: list[tuple[float, int]],
+        complete: Callable[[float], bool],
+        deadline: float | None = None,
+    ):
+        self.searcher, self.parts, self.top_n = searcher, parts, top_n
+        self.complete, self.deadline = complete, deadline
+        self.settled = not parts
+        self.where: dict[int, dict[str, list[str]]] = {}  # matched_in of those checked
+
+    def settle(self) -> None:
+        """The page is full: what follows needs no order."""
+        self.settled = True
+
+    def __iter__(self) -> Iterator[tuple[float, int]]:
+        top_n, complete = self.top_n, self.complete
+        held: list[tuple[float, int]] = []
+        i, size, n = 0, 16, len(top_n)
+        while i < n and complete(top_n[i][0]) and not self.settled:
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                break  # out of time: the rest in plain rank order
+            block = []
+            while i < n and len(block) < size and complete(top_n[i][0]):
+                block.append(top_n[i])
+                i += 1
+            size = min(size * 2, 256)
+            where = matched_in(self.searcher, [docnum for _, docnum in block], self.parts)
+            self.where.update(where)
+            for row in block:
+                if borrowed(where[row[1]]):
+                    held.append(row)
+                else:
+                    yield row
+        yield from held
+        yield from top_n[i:]
 
 
 def matched_in(searcher, docnums: list[int], parts: Parts) -> dict[int, dict[str, list[str]]]:
