@@ -3,10 +3,10 @@
 The text field also holds each paragraph's title and heading (index.folded_text),
 so a bare word finds a paragraph whose title says it although the paragraph does
 not. That is right for recall and wrong to hide: the product exists to find the
-paragraph that says it. So the ranking lifts the paragraphs that say every word
-themselves above those that borrow one from their title or heading (`said_first`),
-and each hit names where each word matched (`matched_in`), found with the same
-analysis that highlights it.
+paragraph that says it. So the ranking puts the paragraphs that say every word
+themselves above those that borrow one from their title or heading (`SaidOrder`),
+and each hit names where each word matched (`matched_in`), read from the index's
+word positions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from whoosh.reading import TermNotFound
 from index.folded_text import CONTEXT_START, HEADING_START
 
 TEXT, TITLE, HEADING = "text", "title", "heading"
-SECTIONS = (TEXT, TITLE, HEADING)
 # Each section's positions in the text field (index.folded_text): [start, end).
 _POSITIONS = {
     TEXT: (0, CONTEXT_START),
