@@ -365,10 +365,10 @@ class Engine:
     def _limit_notices(self, spent, what: str = "search", q: wq.Query | None = None) -> list[str]:
         """What the time limit and the cap on pattern words cut from a search (or a
         `count` or a file `list`), naming what in `q` made it slow."""
-        from search.slowness import slow_hint
-
         notices = []
         if self._timed_out:
+            from search.slowness import slow_hint
+
             hint = slow_hint(q, self.searcher) if q is not None else ""
             subject, done, exact = {
                 "search": ("search", "these results are partial", "lifts the limit"),
