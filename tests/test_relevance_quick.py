@@ -38,6 +38,9 @@ def test_quick_relevance_stays_above_its_floor(tmp_path):
     from search.engine import Engine
 
     with Engine(index_dir) as engine:
+        # As bench/relevance.py does: on a busy machine the 1 s guard cut queries
+        # short and scored them as if the missing documents were not relevant.
+        engine.time_limit = None
         run, _ = harness.run_queries(engine, col, timed=False)
     scores = harness.evaluate(run, col.qrels)
     assert scores["ndcg_cut_10"] >= NDCG10_FLOOR, scores
