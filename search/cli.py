@@ -12,12 +12,12 @@ import os
 import sys
 
 from index.errors import SearchToolError
-from search.sorting import SCORE, SORTS
+from search.sorting import SORTS
 
 PROG = "search"
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
 MAX_CONTEXT = 100  # paragraphs each side: -C is for reading around a hit, not dumping files
-SUBCOMMANDS = ("index", "tui")
+SUBCOMMANDS = ("index", "tui", "info", "fields", "config")
 
 
 def warn(message: str) -> None:
@@ -53,7 +53,9 @@ def query_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Find paragraphs in your documents. Several words mean all of them.",
         epilog="Other commands: 'search index PATH...' adds or updates documents; "
-        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app. "
+        "'search tui [QUERY...]' (or 'search' alone on a terminal) opens the terminal app; "
+        "'search info', 'search fields [FIELD]' say what the index holds; 'search config' "
+        "shows the settings (config.toml) and where each came from. "
         'Query syntax: words (AND), OR, NOT/-word, +word, (groups), "a phrase", '
         '"a phrase"~3, ceasefire NEAR moscow, field:value (title, heading, path, source, '
         "date...), cease*, ceasfire~, date:[2024-01 TO 2024-06], paragraph:>2. "
@@ -74,14 +76,14 @@ def query_parser() -> argparse.ArgumentParser:
         "-n",
         "--limit",
         type=int,
-        default=10,
+        default=None,  # search.config fills in the file's value or the default
         metavar="N",
         help="show at most N paragraphs (default 10)",
     )
     p.add_argument(
         "--per-doc",
         type=int,
-        default=3,
+        default=None,
         metavar="N",
         help="show at most N paragraphs of one document (default 3; 0: no limit)",
     )
@@ -96,7 +98,7 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sort",
         choices=SORTS,
-        default=SCORE,
+        default=None,
         help="order of the hits: by score (default), or by date, newest or oldest "
         "first (paragraphs with every word; undated ones last)",
     )
@@ -114,6 +116,7 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fill",
         action="store_true",
+        default=None,
         help="two-word queries too: after the paragraphs with both words, fill up to the "
         "limit with paragraphs that have one (the default from three words on)",
     )
@@ -146,14 +149,20 @@ def query_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--color",
         choices=("auto", "always", "never"),
-        default="auto",
+        default=None,
         help="colour the output (auto: on a terminal, unless NO_COLOR is set)",
     )
     p.add_argument(
         "--index",
         metavar="DIR",
-        help="index folder (default: $SEARCH_INDEX, "
+        help="index folder (default: $SEARCH_INDEX, then the config file, "
         "else a per-user folder, built from the bundled samples on first use)",
+    )
+    p.add_argument(
+        "--print-completion",
+        choices=("bash", "zsh", "fish"),
+        metavar="SHELL",
+        help="print the completion script for bash, zsh or fish, and exit",
     )
     return p
 
@@ -257,11 +266,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if indexing:
             args = index_parser().parse_args(argv[1:])
+            from search.config import apply
+
+            apply(args, ("index",))
             return run_index(args)
         if argv and argv[0] == "tui":
             args = tui_parser().parse_args(argv[1:])
             return run_tui(" ".join(args.query), args.index, args.limit)
+        if argv and argv[0] in SUBCOMMANDS:  # info, fields, config
+            from search.subcommands import run_subcommand
+
+            return run_subcommand(argv[0], argv[1:])
         args = query_parser().parse_args(attach_query_values(argv))
+        if args.print_completion:
+            from search.completion import print_completion
+
+            return print_completion(args.print_completion)
+        from search.config import QUERY_KEYS, apply
+
+        apply(args, QUERY_KEYS)
         return run_query(args)
     except SearchToolError as exc:
         warn(str(exc))
@@ -422,9 +445,12 @@ def run_tui(query: str, index_option: str | None, limit: int) -> int:
     if limit < 1:
         warn("--limit must be 1 or more")
         return EXIT_ERROR
+    from search.config import APP_KEYS, apply
     from search.tui import run_app
 
-    return run_app(query, index_option, limit)
+    app = argparse.Namespace(index=index_option, fill=None, sort=None, theme=None)
+    config = apply(app, APP_KEYS)
+    return run_app(query, app.index, limit, app.fill, app.sort, app.theme, config.path)
 
 
 def run_index(args: argparse.Namespace) -> int:

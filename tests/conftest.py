@@ -45,6 +45,7 @@ def isolated_user(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("SEARCH_INDEX", raising=False)
+    monkeypatch.delenv("SEARCH_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 

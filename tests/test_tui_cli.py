@@ -111,3 +111,14 @@ def test_wheel_ships_the_app_styles(tmp_path):
         names = set(zf.namelist())
     assert "search/tui/app.tcss" in names  # the app cannot start without its styles
     assert {"search/tui/app.py", "search/tui/screens/search.py"} <= names
+
+
+def test_search_tui_takes_index_and_sort_from_the_config_file(
+    seeds_index: Path, tmp_path, monkeypatch
+):
+    config = tmp_path / "config.toml"
+    config.write_text(f'index = "{seeds_index}"\nsort = "oldest"\ntheme = "nord"\n')
+    monkeypatch.setenv("SEARCH_CONFIG", str(config))
+    code, screen = run_in_pty(["tui", "ceasefire"], until=b"oldest first")
+    assert b"2 paragraphs match" in screen and b"oldest first (F4)" in screen
+    assert code == 0

@@ -7,13 +7,16 @@ import os
 import shlex
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, SuspendNotSupported
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from search.engine import Hit
 from search.tui.citation import citation
+from search.tui.commands import OpenIndexScreen, app_commands
 from search.tui.history import QueryHistory, default_history_path
 from search.tui.library import Library
 from search.tui.screens.help import HelpScreen
@@ -39,7 +42,7 @@ class SearchApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "search"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True  # ctrl+p: the app's commands and Textual's (theme, keys)
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
         Binding("q", "quit", "Quit"),
@@ -54,8 +57,15 @@ class SearchApp(App[None]):
         limit: int = 50,
         history_path: Path | None | object = _DEFAULT,
         show_timing: bool = True,
+        fill: bool = False,
+        sort: str = "score",
+        theme_name: str | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.start_fill, self.start_sort = fill, sort  # from the config file
+        self.theme_name = theme_name
+        self.config_path = config_path  # where a theme chosen here is remembered
         self.index_option = index_option
         self.initial_query = query
         self.limit = limit
@@ -66,11 +76,57 @@ class SearchApp(App[None]):
         self.error = ""
 
     def on_mount(self) -> None:
+        if self.theme_name:
+            if self.theme_name in self.available_themes:
+                self.theme = self.theme_name
+            else:
+                self.notify(f"No theme {self.theme_name!r}; ctrl+p, Theme lists them")
+        self._saved_theme = self.theme  # what the file says already (or the default)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(self.main_screen())
 
     def main_screen(self) -> SearchScreen:
         """The screen the app opens on (the latency benchmark times a subclass)."""
-        return SearchScreen(self.initial_query)
+        screen = SearchScreen(self.initial_query)
+        screen.fill, screen.sort = self.start_fill, self.start_sort
+        return screen
+
+    def _remember_theme(self, theme) -> None:
+        if self.config_path is None or theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        from search.config import save_theme
+
+        try:
+            save_theme(theme.name, self.config_path)
+        except OSError as exc:
+            self.notify(f"Could not save the theme in {self.config_path}: {exc}", severity="error")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from app_commands(self, screen)
+        yield from super().get_system_commands(screen)
+
+    def action_open_index(self) -> None:
+        self.push_screen(OpenIndexScreen(), self.switch_index)
+
+    def switch_index(self, folder: str | None) -> None:
+        """Search another index from now on; one that does not exist leaves the current."""
+        from index.storage import index_exists
+
+        if not folder:
+            return
+        path = Path(folder).expanduser()
+        if not index_exists(path):
+            self.notify(f"No index at {path}", severity="error")
+            return
+        searching = next(s for s in self.screen_stack if isinstance(s, SearchScreen))
+        while self.screen is not searching:
+            self.pop_screen()
+        if self.library is not None:
+            self.library.close()
+            self.library = None
+        self.index_option = str(path)
+        searching.reopen()
 
     def on_unmount(self) -> None:
         if self.library is not None:

@@ -22,6 +22,8 @@ HELP = """\
   [b]? / F1[/b]          this help                      [b]q / ctrl+c[/b]  quit
   [b]F3[/b]              two words: also paragraphs with one of them (on / off)
   [b]F4[/b]              order: by score, newest first, oldest first
+  [b]ctrl+p[/b]          commands: some words too, order, open another index,
+                  theme (remembered in the config file), keys, screenshot
 
 [b]Query syntax[/b]
   ceasefire talks        paragraphs with [i]all[/i] the words (any of them if none has all)

@@ -246,6 +246,16 @@ class SearchScreen(Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._search_again()
 
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self._search_again()
+
+    def reopen(self) -> None:
+        """Open the app's (new) index, then search the query in the box again."""
+        self.query_one("#opening").display = True
+        self.query_one(StatusLine).update("Opening the index…")
+        self.open_library()
+
     def _search_again(self) -> None:
         """The query in the box once more, after a change of F3 or F4."""
         text = self.query_one(QueryInput).value
