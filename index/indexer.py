@@ -25,6 +25,7 @@ from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
 from index.errors import IndexWriteFailed, SearchToolError
 from index.formats import format_of, reader_for
+from index.formats.records import SkippedRecord
 from index.languages import SAMPLE_CHARS, document_language
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
@@ -583,7 +584,10 @@ def _index_file(
                 report.errors.append((shown, f"stopped part-way: {_reason(exc)}"))
                 return
     finally:
-        report.warnings.extend((shown, w) for w in warnings)
+        records = [w for w in warnings if isinstance(w, SkippedRecord)]
+        report.warnings.extend((shown, w) for w in warnings if not isinstance(w, SkippedRecord))
+        if docs:  # a file with no record to index is skipped once, as a whole
+            report.skipped.extend((f"{shown} {r.where}", r.reason) for r in records)
     if docs == 0:
         report.skipped.append((shown, "no text"))
         return

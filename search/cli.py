@@ -38,6 +38,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("archive-search")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        print(f"{PROG} (archive-search) {number}")
+        parser.exit(0)
+
+
 def query_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
@@ -52,6 +69,7 @@ def query_parser() -> argparse.ArgumentParser:
         "Paragraphs with every word come first, then those with some (marked with what they miss).",
     )
     p.add_argument("query", nargs="*", help="the words to find")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     p.add_argument(
         "-e",
         "--query",
@@ -401,25 +419,29 @@ UNKNOWN = "nothing was found before the search was stopped; whether anything mat
 
 
 def print_matches(engine, text: str, count_only: bool) -> int:
-    """`-c` / `-l`: every paragraph with all the words (any, when none has all), counted
-    or reduced to document paths; ranked but never highlighted, which for a common word
-    would cost more than the search. A count cut by the time limit says so (stderr)."""
-    ranked, notices, partial = engine.every_match(text)
+    """`-c` / `-l`: the paragraphs with every word (any, when none has all), counted
+    or reduced to document paths, unranked (search.counting), within the time limit:
+    a figure or list it cut short says so on stderr and exits as a stopped search
+    does (0 with what it found, 2 when it found nothing: "none" would be a guess)."""
+    if count_only:
+        total, notices, partial = engine.count_matches(text)
+        paths: list[str] = []
+    else:
+        paths, notices, partial = engine.matching_paths(text)
+        total = len(paths)
     for notice in notices:
         warn(notice)
-    if partial and not ranked.total:
+    if partial and not total:
         warn(UNKNOWN)
         return EXIT_ERROR
     if count_only:
-        print(ranked.total)
-    else:
+        print(total)
+    elif paths:
         from search.printable import printable
 
         # A file name can hold any character: never an escape sequence for the terminal.
-        paths = dict.fromkeys(printable(stored.get("path", "")) for _, _, stored, _ in ranked.rows)
-        if paths:
-            print("\n".join(paths))
-    return EXIT_FOUND if ranked.total else EXIT_NOT_FOUND
+        print("\n".join(dict.fromkeys(printable(path) for path in paths)))
+    return EXIT_FOUND if total else EXIT_NOT_FOUND
 
 
 def run_tui(query: str, index_option: str | None, limit: int) -> int:

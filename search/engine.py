@@ -41,6 +41,7 @@ from search.scoring import (
     KEYWORDS,
     PLAIN,
     STRICT_WORDS,
+    TIER,
     Coverage,
     EveryWordFirst,
     LuceneBM25,
@@ -103,6 +104,8 @@ class Hit:
     missing: list[str] = field(default_factory=list)  # query words this paragraph lacks
     more_in_doc: int = 0  # further matching paragraphs of the document, not shown
     explain: list[TermShare] = field(default_factory=list)  # filled when asked
+    # each query word (as typed) -> where it matched: "text", "title", "heading"
+    matched_in: dict[str, list[str]] = field(default_factory=dict)
     docnum: int = -1
     lang: str = ""  # the document's language; its analyzer finds the highlight spans
     # `context`: the paragraphs just before and after it in its document
@@ -148,6 +151,8 @@ class Ranked:
     expanded_with: list[str] = field(default_factory=list)
     relaxed: bool = False  # partial matches allowed: hits may miss some words
     copies: dict[int, list[int]] = field(default_factory=dict)  # shown -> hidden same text
+    # where each word matched, for the paragraphs the ranking already checked (search.said)
+    matched_in: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 class Engine:
@@ -209,8 +214,10 @@ class Engine:
 
     # querying
     def parse(self, text: str) -> ParsedQuery:
+        from search.path_parts import by_components
+
         parsed = parse(text, self.schema)
-        parsed.query = expansion.speed_up(parsed.query, self.schema)
+        parsed.query = expansion.speed_up(by_components(parsed.query), self.schema)
         return parsed
 
     def search(
@@ -270,7 +277,7 @@ class Engine:
                 "fewer paragraphs than asked have all the words; "
                 "the rest have some of them (missing words shown)"
             )
-        notices += self._limit_notices(spent)
+        notices += self._limit_notices(spent, "search", ranked.base)
         if sort != SCORE and hits and not any(h.date for h in hits):
             notices.append("none of these paragraphs has a date; they are in order of score")
         suggestion = None
@@ -298,10 +305,54 @@ class Engine:
         notices and whether it is partial (stopped at the limit, or a pattern capped)."""
         with self._limited() as spent:
             ranked = self.rank(text, None, partial=False)
-        notices = list(ranked.notices) + self._limit_notices(spent)
+        notices = list(ranked.notices) + self._limit_notices(spent, "search", ranked.base)
         if ranked.relaxed and ranked.total:  # as `search` says it, or a count misleads
             notices.append("no paragraph has all the words; these are the ones with some of them")
         return ranked, notices, self._timed_out or spent.partial
+
+    def count_matches(self, text: str) -> tuple[int, list[str], bool]:
+        """`-c`: (paragraphs with every word, any when none has all; its notices;
+        whether it is partial), counted unranked within the time limit (search.counting)."""
+        from search import counting
+
+        def walk(q: wq.Query) -> tuple[None, int, bool]:
+            total, cut = counting.count(self.searcher, q, self._deadline)
+            return None, total, cut
+
+        _, total, notices, partial = self._unranked(text, walk, "count")
+        return total, notices, partial
+
+    def matching_paths(self, text: str) -> tuple[list[str], list[str], bool]:
+        """`-l`: (paths of the documents with a paragraph that has every word, in
+        index order; notices; whether the list is partial), within the time limit."""
+        from search import counting
+
+        def walk(q: wq.Query) -> tuple[list[str], int, bool]:
+            return counting.paths(self.searcher, q, self._deadline)
+
+        paths, _, notices, partial = self._unranked(text, walk, "list")
+        return paths or [], notices, partial
+
+    def _unranked(self, text: str, walk, what: str):
+        """What `every_match` finds, found by `walk(query) -> (found, total, cut)`:
+        the query as written, or its OR when no paragraph has every word."""
+        with self._limited() as spent:
+            parsed = self.parse(text)
+            q = parsed.query
+            notices = list(parsed.notices)
+            found, total, cut = walk(q)
+            if not total and not cut:
+                counts = self._word_counts(text)
+                relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
+                if relaxed is not None:
+                    found, total, cut = walk(relaxed)
+                    if total:
+                        notices.append(
+                            "no paragraph has all the words; these are the ones with some of them"
+                        )
+            self._timed_out = self._timed_out or cut or spent.cut
+            notices += self._limit_notices(spent, what, q)
+        return found, total, notices, self._timed_out or spent.partial
 
     @contextmanager
     def _limited(self) -> Iterator[expansion.Budget]:
@@ -315,13 +366,22 @@ class Engine:
         finally:
             self._deadline = None
 
-    def _limit_notices(self, spent) -> list[str]:
-        """What the time limit and the cap on pattern words cut from a search."""
+    def _limit_notices(self, spent, what: str = "search", q: wq.Query | None = None) -> list[str]:
+        """What the time limit and the cap on pattern words cut from a search (or a
+        `count` or a file `list`), naming what in `q` made it slow."""
         notices = []
         if self._timed_out:
+            from search.slowness import slow_hint
+
+            hint = slow_hint(q, self.searcher) if q is not None else ""
+            subject, done, exact = {
+                "search": ("search", "these results are partial", "lifts the limit"),
+                "count": ("count", "the figure is partial", "gives the exact figure"),
+                "list": ("file list", "the list is partial", "gives the whole list"),
+            }[what]
             notices.append(
-                f"the search took over {self.time_limit:g} s and was stopped; "
-                "these results are partial (try fewer wildcards or fuzzy terms)"
+                f"the {subject} took over {self.time_limit:g} s and was stopped; {done} "
+                f"({hint}; --time-limit 0 {exact})"
             )
         elif self._context_cut:
             notices.append(
@@ -362,7 +422,9 @@ class Engine:
         # Collapsing walks the whole ranking, so it asks Whoosh for every match.
         # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see _run)
         # So do sorting by date and setting copies aside.
-        walk = per_doc > 0 or sort != SCORE or dedupe
+        # So does putting the paragraphs that say every word first (_said_order).
+        tiered = sort == SCORE and self.strategy in (ALL_FIRST, ALL_ONLY) and bool(parts)
+        walk = per_doc > 0 or sort != SCORE or dedupe or tiered
         depth = None if walk or limit is None else max(limit, 5)
         counts = self._word_counts(text)
         run, results, lift = q, None, True
@@ -392,21 +454,36 @@ class Engine:
             # The core issue's fallback: OR only when AND finds nothing.
             relaxed = relax(q, lambda free: wq.Or(_counted(self._content_words(free), counts)))
             if relaxed is not None:
-                run, loose = relaxed, True
+                run, loose, tiered = relaxed, True, False  # none has every word
                 results = self._run(run, depth)
         copies: dict[int, list[int]] = {}
         if walk:
             order = None
             if sort != SCORE:
                 order = in_date_order(self.searcher, results.top_n, newest=sort == NEWEST)
+            elif tiered:
+                order = self._said_order(results.top_n, parts, every_word=strict)
             kept = copies if dedupe else None
             rows = self._collapse(results, limit, per_doc, count_more, order, kept)
         else:
             top = results.top_n if limit is None else results.top_n[:limit]
             rows = [(d, s, self.searcher.stored_fields(d), 0) for s, d in top]
+        checked = getattr(order, "where", {}) if walk else {}
         return Ranked(
-            run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies
+            run, q, parts, rows, len(results), parsed.notices, expanded_with, loose, copies, checked
         )
+
+    def _said_order(self, top_n, parts: list[tuple[str, wq.Query]], every_word: bool):
+        """The ranking with the paragraphs that say every word of `parts` themselves ahead
+        of those that borrow one from their title or heading, then partial matches
+        (search.said). every_word: every row has all the words (an AND query); else
+        those that do are the ones lifted by a tier (EveryWordFirst)."""
+        from search.said import SaidOrder
+
+        def complete(score: float) -> bool:
+            return every_word or score >= TIER
+
+        return SaidOrder(self.searcher, parts, top_n, complete, self._deadline)
 
     def _fills(self, results, limit: int | None, per_doc: int, dedupe: bool = False) -> bool:
         """Whether `results` alone fill a page of `limit` rows (`per_doc` to a document,
@@ -440,6 +517,8 @@ class Engine:
             if limit is not None and len(rows) >= limit:
                 # Copies score about alike, so they rank close together: look a little
                 # past the page for more copies of its paragraphs, not at every match.
+                if not past_page and hasattr(order, "settle"):
+                    order.settle()  # past the page the order no longer matters
                 past_page += 1
                 if copies is None or past_page > COPIES_LOOKAHEAD:
                     break
@@ -461,9 +540,12 @@ class Engine:
             rows.append([docnum, score, stored, key])
         if count_more and per_doc and len(results) > len(rows):
             matched = {docnum for _, docnum in results.top_n}  # every match: no limit
-            for row in rows:
+            # Only the last paragraph shown of a document says how many more it has.
+            last = {row[3]: i for i, row in enumerate(rows)}
+            for i, row in enumerate(rows):
                 key = row[3]
-                row[3] = max(0, self._matching_paragraphs(key, matched) - shown[key])
+                more = self._matching_paragraphs(key, matched) - shown[key] if last[key] == i else 0
+                row[3] = max(0, more)
         else:
             for row in rows:
                 row[3] = 0
@@ -636,7 +718,7 @@ class Engine:
         found: dict[str, str] = {}
         for word in plain_words(text):
             for token in self.analyzer(word, mode="query"):
-                found.setdefault(token.text, word.lower())
+                found.setdefault(token.text, word)  # as typed: `Yeutter`, not `yeutter`
         return found
 
     def highlight_terms(
@@ -758,6 +840,10 @@ class Engine:
             all_shares = self.shares_for(docnums, parts)
         else:
             all_shares = {d: [] for d in docnums}
+        from search.said import matched_in
+
+        where = dict(ranked.matched_in) if parts == ranked.parts else {}
+        where.update(matched_in(self.searcher, [d for d in docnums if d not in where], parts))
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, strip_tier(float(score or 0.0)), f, terms, phrase_list)
@@ -765,6 +851,7 @@ class Engine:
             hit.missing = [s.word for s in shares if not s.matched] if ranked.relaxed else []
             hit.more_in_doc = more
             hit.explain = shares if explain else []
+            hit.matched_in = where[docnum]
             hit.docnum = docnum
             hit.copies = [self._location(d) for d in ranked.copies.get(docnum, [])]
             hits.append(hit)

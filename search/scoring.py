@@ -120,6 +120,7 @@ STRICT_WORDS = 2
 # longer ones are prose, whose function words (`what`, `which`) are dropped.
 KEYWORDS = 4
 _TIER = 1e6  # larger than any BM25 sum, so a tier always outranks the one below
+TIER = _TIER
 _PART = 2048  # paragraphs an array union reads at a time
 _ZEROS = array("d", bytes(8 * _PART))
 _NONE = array("H", bytes(2 * _PART))

@@ -223,6 +223,16 @@ def distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def in_case_of(typed: str, better: str) -> str:
+    """`better` written in the case the person typed: `Reagen` → `Reagan`, `NATP` →
+    `NATO`; a word typed in lower case is shown as the documents write it (`élysée`)."""
+    if len(typed) > 1 and typed.isupper():
+        return better.upper()
+    if typed[:1].isupper():
+        return better[:1].upper() + better[1:]
+    return better
+
+
 def suggest_query(engine: Engine, text: str) -> str | None:
     """`text` with rare words respelled, when that finds more.
 
@@ -237,6 +247,7 @@ def suggest_query(engine: Engine, text: str) -> str | None:
             return None
         better = respell(engine, word)
         if better and better != word.lower():
+            better = in_case_of(word, better)
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)
     if changed == text:
         return None

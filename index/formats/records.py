@@ -137,6 +137,20 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
     )
 
 
+class SkippedRecord(str):
+    """A reader's warning that is a record left out: the indexer counts and lists it
+    as skipped (`reuters.jsonl line 12: no title and no text`), not as a warning, so
+    the summary's "skipped" says how many records went in nowhere."""
+
+    where: str
+    reason: str
+
+    def __new__(cls, where: str, reason: str = "a record with no title and no text"):
+        made = super().__new__(cls, f"{where}: {reason}")
+        made.where, made.reason = where, reason
+        return made
+
+
 class UniqueIds:
     """Doc ids seen in one file. Two records with one `id` would become one document
     (their paragraphs mixed, each shown as the other's context): the later one is
@@ -187,7 +201,9 @@ def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
                 warn(f"line {line_no}: not a JSON object")
                 continue
             document = record_to_document(record, line_no)
-            if document is not None:
+            if document is None:
+                warn(SkippedRecord(f"line {line_no}"))
+            else:
                 yield unique(document, f"line {line_no}")
 
 
@@ -209,7 +225,9 @@ def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             warn(f"item {position}: not a JSON object")
             continue
         document = record_to_document(record, position, fmt="json")
-        if document is not None:
+        if document is None:
+            warn(SkippedRecord(f"item {position}"))
+        else:
             if document.doc_id == f"line-{position}":
                 document.doc_id = f"item-{position}"
             found = True
