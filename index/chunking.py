@@ -97,28 +97,46 @@ def continues_sentence(previous: str, block: str) -> bool:
 
 
 def join_broken_sentences(blocks: list[str]) -> list[str]:
-    """Blocks with the breaks inside a sentence taken out (see `continues_sentence`)."""
+    """Blocks with the breaks inside a sentence taken out (see `continues_sentence`).
+
+    Linear in the text: a run of blocks to join is collected and joined once, and
+    only its last block is looked at (a joined block ends as its last part does),
+    so a million one-letter blocks are no million re-scans of a growing string."""
     joined: list[str] = []
+    run: list[str] = []
     for block in blocks:
-        if joined and continues_sentence(joined[-1], block):
-            joined[-1] = f"{joined[-1]} {block}"
-        else:
-            joined.append(block)
+        if run and continues_sentence(run[-1], block):
+            run.append(block)
+            continue
+        if run:
+            joined.append(" ".join(run))
+        run = [block]
+    if run:
+        joined.append(" ".join(run))
     return joined
 
 
 def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> Iterator[str]:
-    """Cut an over-long paragraph at sentence ends (or spaces) into pieces under `limit`."""
-    while len(text) > limit:
-        window = text[:limit]
+    """Cut an over-long paragraph at sentence ends (or spaces) into pieces under `limit`.
+
+    Linear in the text: it moves an offset along instead of copying the rest of
+    the text after every piece."""
+    start, end = 0, len(text)
+    while end - start > limit:
+        window = text[start : start + limit]
         cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
         if cut < limit // 2:
             space = window.rfind(" ")
             cut = space + 1 if space > limit // 2 else limit
-        yield text[:cut].strip()
-        text = text[cut:].lstrip()
-    if text.strip():
-        yield text.strip()
+        piece = window[:cut].strip()
+        if piece:
+            yield piece
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    rest = text[start:].strip()
+    if rest:
+        yield rest
 
 
 def number(pieces: Iterable[tuple[str, str]]) -> list[Paragraph]:

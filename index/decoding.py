@@ -94,6 +94,22 @@ def _prefer_western(data: bytes, guess: str) -> str | None:
     return None
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a damaged copy, one pasted Latin-1 word), with
+    those bytes as U+FFFD. Read as another encoding, every accented letter of it would
+    go wrong (`café` as `cafĂ©`); a legacy 8-bit text, in turn, hardly ever holds a
+    valid multi-byte UTF-8 sequence by chance, let alone several for each bad byte."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if ord(c) > 127) - text.count("\ufffd")
+    return text if good >= UTF8_GOOD_PER_BAD * max(bad, 1) else None
+
+
+# A text is taken for UTF-8 with some damage when it has at least this many valid
+# multi-byte characters for each bad byte sequence.
+UTF8_GOOD_PER_BAD = 3
+
+
 def decode_text(data: bytes) -> str:
     """Decode file contents, detecting the encoding when the bytes are not UTF-8."""
     if not data.strip():
@@ -109,6 +125,9 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    utf8 = _mostly_utf8(data)
+    if utf8 is not None:
+        return utf8
     western = _mostly_western(data)
     if western is not None:
         return western

@@ -62,24 +62,34 @@ def walk(
     root: Path,
     warn: Callable[[Path, str], None] | None = None,
     follow_outside: bool = False,
+    unlisted: Callable[[Path, str], None] | None = None,
 ) -> Iterator[FoundFile]:
     """Yield the files under `scope` (a file or folder inside `root`), sorted by path.
 
     `warn(path, reason)` hears of what was left out on purpose and is worth saying:
     symbolic link loops and links that lead outside the folder. `follow_outside`
     follows links out of the folder too (opt-in: `search index --follow-symlinks`).
+    `unlisted(folder, reason)` hears of a folder that could not be listed (no
+    permission): its files are unknown, not gone, so the caller must keep them.
     """
     real_root = root.resolve()
     if scope.is_file():
         yield FoundFile(scope, relative(scope, root))
         return
+
+    def on_error(exc: OSError) -> None:
+        if unlisted is not None:
+            unlisted(Path(exc.filename or scope), exc.strerror or str(exc))
+
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(scope, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(scope, followlinks=True, onerror=on_error):
         here = Path(dirpath)
         try:
             st = here.stat()
-        except OSError:
+        except OSError as exc:
             dirnames[:] = []
+            if unlisted is not None:
+                unlisted(here, exc.strerror or str(exc))
             continue
         if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
             if warn is not None:

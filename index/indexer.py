@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,9 +25,11 @@ from index.decoding import Unsupported
 from index.discovery import FoundFile, walk
 from index.errors import IndexWriteFailed, SearchToolError
 from index.formats import format_of, reader_for
+from index.formats.records import SkippedRecord
 from index.languages import SAMPLE_CHARS, document_language
 from index.locking import IndexerLock
 from index.manifest import FileEntry, Manifest, Root, file_digest, file_key
+from index.private import privately
 from index.rebuild import (
     abandon_rebuild,
     clear_rebuild_leftovers,
@@ -184,6 +187,7 @@ def _resolve_roots(
     return scopes, absorbed
 
 
+@privately
 def index_paths(
     paths: Sequence[Path | str],
     index_dir: Path,
@@ -220,8 +224,8 @@ def index_paths(
     if batch_paragraphs is None:
         batch_paragraphs = batch_size_from_env()
     index_dir = Path(index_dir)
+    refuse_foreign_folder(index_dir)  # first: `--index /` must not reach the swap's names
     restore_interrupted_swap(index_dir)
-    refuse_foreign_folder(index_dir)
     with IndexerLock(index_dir) as lock:
         note = lock.stale_note()
         if note:
@@ -402,12 +406,25 @@ def _run(
                 report.removed += 1
 
     tasks: dict[str, tuple[Root, FoundFile]] = {}
+    # Folders that could not be listed: what the index holds under them is kept.
+    kept: list[tuple[str, str]] = []
     # An index kept inside the folder it indexes is not a document of that folder.
     own = Path(os.path.abspath(own))
     for root, scope in scopes:
+
+        def unlisted(folder: Path, reason: str, root: Root = root) -> None:
+            report.errors.append((display_path(folder), f"cannot list this folder: {reason}"))
+            with contextlib.suppress(ValueError):
+                rel = folder.relative_to(root.path).as_posix()
+                kept.append((root.id, "" if rel == "." else rel + "/"))
+
         try:
             for found in walk(
-                scope, root.path, warn=_walk_warning(report), follow_outside=follow_symlinks
+                scope,
+                root.path,
+                warn=_walk_warning(report),
+                follow_outside=follow_symlinks,
+                unlisted=unlisted,
             ):
                 if own in Path(os.path.abspath(found.path)).parents:
                     continue
@@ -455,8 +472,16 @@ def _run(
         gone.update(
             k
             for k, e in existing.items()
-            if e.root_id in paths_of and not os.path.lexists(paths_of[e.root_id] / e.relpath)
+            if e.root_id in paths_of and _gone(paths_of[e.root_id] / e.relpath)
         )
+    gone = {
+        k
+        for k in gone
+        if not any(
+            existing[k].root_id == rid and existing[k].relpath.startswith(prefix)
+            for rid, prefix in kept
+        )
+    }
     for key in sorted(gone - set(batch.forgotten)):
         batch.delete(key)
         report.removed += 1
@@ -483,6 +508,18 @@ def _sizes(tasks: dict[str, tuple[Root, FoundFile]]) -> dict[str, int]:
     return sizes
 
 
+def _gone(path: Path) -> bool:
+    """Whether a file is known to be gone: one that cannot be looked at (a folder
+    without permission on its way) may still be there, and is kept."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _index_file(
     key: str,
     root: Root,
@@ -499,26 +536,30 @@ def _index_file(
     if fmt is None:
         report.skipped.append((shown, "unsupported format"))
         return
+    warnings: list[str] = []
     try:
         st = found.path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the run, a device never end
+            raise Unsupported("not a regular file")
         if st.st_size > MAX_FILE_BYTES and fmt not in STREAMING_FORMATS:
             raise Unsupported(TOO_LARGE)
         digest = file_digest(found.path)
         if old is not None and old.digest == digest:
             report.unchanged += 1
             return
-        warnings: list[str] = []
         read_position.forget()
         documents = reader_for(fmt)(found.path, warnings.append)
         first = next(documents, None)  # read errors surface here, before any delete
     except Unsupported as exc:
         report.skipped.append((shown, str(exc)))
+        report.warnings.extend((shown, w) for w in warnings)  # said before it gave up
         if old is not None:  # it held text before; it holds none now
             batch.delete(key)
             report.removed += 1
         return
     except Exception as exc:  # a reader's failure is this file's error, never the run's
         report.errors.append((shown, _reason(exc)))
+        report.warnings.extend((shown, w) for w in warnings)
         return
 
     batch.delete(key)
@@ -544,7 +585,10 @@ def _index_file(
                 report.errors.append((shown, f"stopped part-way: {_reason(exc)}"))
                 return
     finally:
-        report.warnings.extend((shown, w) for w in warnings)
+        records = [w for w in warnings if isinstance(w, SkippedRecord)]
+        report.warnings.extend((shown, w) for w in warnings if not isinstance(w, SkippedRecord))
+        if docs:  # a file with no record to index is skipped once, as a whole
+            report.skipped.extend((f"{shown} {r.where}", r.reason) for r in records)
     if docs == 0:
         report.skipped.append((shown, "no text"))
         return
@@ -590,6 +634,7 @@ def _walk_warning(report: IndexReport):
     return warn
 
 
+@privately
 def remove_paths(paths: Sequence[Path | str], index_dir: Path) -> IndexReport:
     """Forget files (or whole folders) that are gone: used by `--watch` for deletions.
 

@@ -70,6 +70,8 @@ class Ranked:
     expanded_with: list[str] = field(default_factory=list)
     relaxed: bool = False  # partial matches allowed: hits may miss some words
     copies: dict[int, list[int]] = field(default_factory=dict)  # shown -> hidden same text
+    # where each word matched, for the paragraphs the ranking already checked
+    matched_in: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -122,6 +124,10 @@ class TermStatistics(ABC):
         """(score, text, language) of the best paragraphs for `query`."""
 
     @abstractmethod
+    def past_deadline(self) -> bool:
+        """Whether the time limit the current call runs under has passed."""
+
+    @abstractmethod
     def function_stems(self, field: str = "text") -> set[str]:
         """The stems of `field`'s language's function words (search.query.function_words)."""
 
@@ -146,15 +152,37 @@ class Backend(TermStatistics):
         """Read `text` once (raises search.query.parsing.EmptyQuery when vacuous)."""
 
     @abstractmethod
-    def limited(self, seconds: float | None, reset: bool = True) -> AbstractContextManager[Limit]:
-        """One deadline for everything run inside (nested calls share the outer one);
-        `reset` starts `timed_out` afresh."""
-
-    @abstractmethod
-    def past_deadline(self) -> bool: ...
+    def limited(
+        self, seconds: float | None, reset: bool = True, until: float | None = None
+    ) -> AbstractContextManager[Limit]:
+        """One deadline for everything run inside (nested calls share the outer one):
+        `seconds` from now, or `until` (perf_counter) when given; `reset` starts
+        `timed_out` afresh."""
 
     @abstractmethod
     def rank(self, plan: QueryPlan, options: RankOptions) -> Ranked: ...
+
+    @abstractmethod
+    def count_matches(self, plan: QueryPlan, options: RankOptions) -> tuple[int, bool]:
+        """`-c`: (paragraphs with every word, or with any when none has all; whether
+        it fell back to any), unranked, within the time limit."""
+
+    @abstractmethod
+    def matching_paths(self, plan: QueryPlan, options: RankOptions) -> tuple[list[str], bool]:
+        """`-l`: (paths of the documents with a paragraph that has every word, any
+        when none has all, in index order; whether it fell back), within the limit."""
+
+    @abstractmethod
+    def slow_hint(self, query: Any) -> str:
+        """What in `query` made a search slow, for the notice of one stopped at its
+        time limit ('slow: NOT oil (most paragraphs)')."""
+
+    @abstractmethod
+    def matched_in(
+        self, docnums: list[int], parts: list[tuple[str, Any]]
+    ) -> dict[int, dict[str, list[str]]]:
+        """Per paragraph, per free word (as typed), the sections it matched in
+        ("text", "title", "heading")."""
 
     @abstractmethod
     def count(self, plan: QueryPlan, any_word: bool = False) -> int:

@@ -43,6 +43,8 @@ def collapse(
         if limit is not None and len(rows) >= limit:
             # Copies score about alike, so they rank close together: look a little
             # past the page for more copies of its paragraphs, not at every match.
+            if not past_page and hasattr(order, "settle"):
+                order.settle()  # past the page the order no longer matters
             past_page += 1
             if copies is None or past_page > COPIES_LOOKAHEAD:
                 break
@@ -64,9 +66,12 @@ def collapse(
         rows.append([docnum, score, stored, key])
     if count_more and per_doc and total > len(rows):
         matched = {docnum for _, docnum in matches}  # every match: no limit
-        for row in rows:
+        # Only the last paragraph shown of a document says how many more it has.
+        last = {row[3]: i for i, row in enumerate(rows)}
+        for i, row in enumerate(rows):
             key = row[3]
-            row[3] = max(0, backend.count_matching(key, matched) - shown[key])
+            more = backend.count_matching(key, matched) - shown[key] if last[key] == i else 0
+            row[3] = max(0, more)
     else:
         for row in rows:
             row[3] = 0

@@ -155,14 +155,16 @@ class Engine:
                 "fewer paragraphs than asked have all the words; "
                 "the rest have some of them (missing words shown)"
             )
-        notices += self._limit_notices(spent, context_cut)
+        notices += self._limit_notices(spent, context_cut, "search", ranked.base)
         if sort != SCORE and hits and not any(h.date for h in hits):
             notices.append("none of these paragraphs has a date; they are in order of score")
         suggestion = None
         # Respell when little has every word; for prose, only when little matches at all.
         few = ranked.total < FEW_HITS or (complete < FEW_HITS and len(ranked.parts) <= KEYWORDS)
         if suggest and few and (limit is None or complete < limit):
-            suggestion = self.did_you_mean(plan)  # within a time limit of its own
+            # Within what is left of this search's time limit.
+            end = started + self.time_limit if self.time_limit else None
+            suggestion = self.did_you_mean(plan, deadline=end)
         return SearchResult(
             query=text,
             hits=hits,
@@ -181,10 +183,35 @@ class Engine:
         notices and whether it is partial (stopped at the limit, or a pattern capped)."""
         with self.backend.limited(self.time_limit) as spent:
             ranked = self._rank(self.plan(text), None, partial=False)
-        notices = list(ranked.notices) + self._limit_notices(spent)
+        notices = list(ranked.notices) + self._limit_notices(spent, False, "search", ranked.base)
         if ranked.relaxed and ranked.total:  # as `search` says it, or a count misleads
             notices.append("no paragraph has all the words; these are the ones with some of them")
         return ranked, notices, self.backend.timed_out or spent.partial
+
+    def count_matches(self, text: str) -> tuple[int, list[str], bool]:
+        """`-c`: (paragraphs with every word, any when none has all; its notices;
+        whether it is partial), counted unranked within the time limit."""
+        with self.backend.limited(self.time_limit) as spent:
+            plan = self.plan(text)
+            total, fell_back = self.backend.count_matches(plan, self._options(None))
+        return total, self._unranked_notices(plan, spent, fell_back, "count"), self._partial(spent)
+
+    def matching_paths(self, text: str) -> tuple[list[str], list[str], bool]:
+        """`-l`: (paths of the documents with a paragraph that has every word, in
+        index order; notices; whether the list is partial), within the time limit."""
+        with self.backend.limited(self.time_limit) as spent:
+            plan = self.plan(text)
+            paths, fell_back = self.backend.matching_paths(plan, self._options(None))
+        return paths, self._unranked_notices(plan, spent, fell_back, "list"), self._partial(spent)
+
+    def _unranked_notices(self, plan: QueryPlan, spent: Limit, fell_back: bool, what: str):
+        notices = list(plan.notices)
+        if fell_back:
+            notices.append("no paragraph has all the words; these are the ones with some of them")
+        return notices + self._limit_notices(spent, False, what, plan.query)
+
+    def _partial(self, spent: Limit) -> bool:
+        return self.backend.timed_out or spent.partial
 
     def rank(self, text: str, limit: int | None = 10, **options) -> Ranked:
         """Read and rank, without highlighting (what the relevance harness reads);
@@ -198,24 +225,33 @@ class Engine:
             return self._rank(self.plan(text), limit, **options)
 
     def _rank(self, plan: QueryPlan, limit: int | None, **options) -> Ranked:
-        return self.backend.rank(
-            plan,
-            RankOptions(
-                limit=limit,
-                strategy=self.strategy,
-                proximity=self.proximity,
-                drop_function_words=self.drop_function_words,
-                **options,
-            ),
+        return self.backend.rank(plan, self._options(limit, **options))
+
+    def _options(self, limit: int | None, **options) -> RankOptions:
+        return RankOptions(
+            limit=limit,
+            strategy=self.strategy,
+            proximity=self.proximity,
+            drop_function_words=self.drop_function_words,
+            **options,
         )
 
-    def _limit_notices(self, spent: Limit, context_cut: bool = False) -> list[str]:
-        """What the time limit and the cap on pattern words cut from a search."""
+    def _limit_notices(
+        self, spent: Limit, context_cut: bool = False, what: str = "search", query=None
+    ) -> list[str]:
+        """What the time limit and the cap on pattern words cut from a search (or a
+        `count` or a file `list`), naming what in `query` made it slow."""
         notices = []
         if self.backend.timed_out:
+            hint = self.backend.slow_hint(query) if query is not None else ""
+            subject, done, exact = {
+                "search": ("search", "these results are partial", "lifts the limit"),
+                "count": ("count", "the figure is partial", "gives the exact figure"),
+                "list": ("file list", "the list is partial", "gives the whole list"),
+            }[what]
             notices.append(
-                f"the search took over {self.time_limit:g} s and was stopped; "
-                "these results are partial (try fewer wildcards or fuzzy terms)"
+                f"the {subject} took over {self.time_limit:g} s and was stopped; {done} "
+                f"({hint}; --time-limit 0 {exact})"
             )
         elif context_cut:
             notices.append(
@@ -253,6 +289,8 @@ class Engine:
             all_shares = self.backend.shares(docnums, parts)
         else:
             all_shares = {d: [] for d in docnums}
+        where = dict(ranked.matched_in) if parts == ranked.parts else {}
+        where.update(self.backend.matched_in([d for d in docnums if d not in where], parts))
         hits = []
         for rank, (docnum, score, f, more) in enumerate(ranked.rows, 1):
             hit = self._hit(rank, self.backend.plain_score(score), f, terms, phrase_list)
@@ -260,6 +298,7 @@ class Engine:
             hit.missing = [s.word for s in shares if not s.matched] if ranked.relaxed else []
             hit.more_in_doc = more
             hit.explain = shares if explain else []
+            hit.matched_in = where[docnum]
             hit.docnum = docnum
             hit.copies = [self._location(d) for d in ranked.copies.get(docnum, [])]
             hits.append(hit)
@@ -366,14 +405,16 @@ class Engine:
         except EmptyQuery:
             return None
 
-    def did_you_mean(self, query: str | QueryPlan) -> str | None:
+    def did_you_mean(self, query: str | QueryPlan, deadline: float | None = None) -> str | None:
         """A respelling of the query from words in the index that finds more, or None.
 
         "More" is more paragraphs with every word (a typo'd word is what keeps them
         out); when both spellings tie there (often at none), more paragraphs with any
         of the words: `moscw ceasefire` finds the ceasefire paragraphs only, `moscow
         ceasefire` the Moscow ones too. The engine compares the counts, as Whoosh's
-        own correct_query does; search.spelling only respells.
+        own correct_query does; search.spelling only respells. `deadline`
+        (perf_counter): give up then (a search passes what is left of its time
+        limit); without one, a time limit of its own.
         """
         from search.spelling import respelled
 
@@ -381,8 +422,10 @@ class Engine:
             plan = self.plan(query) if isinstance(query, str) else query
         except EmptyQuery:  # nothing to respell: no count of it can grow
             return None
-        # Its own time limit: the respelling looks up words like a fuzzy term does.
-        with self.backend.limited(self.time_limit, reset=False):
+        if deadline is not None and time.perf_counter() >= deadline:
+            return None
+        # The respelling looks up words like a fuzzy term does.
+        with self.backend.limited(self.time_limit, reset=False, until=deadline):
             changed = respelled(self.backend, plan.text, plan.respellable)
             if changed is None:
                 return None

@@ -52,6 +52,8 @@ class Hit:
     missing: list[str] = field(default_factory=list)  # query words this paragraph lacks
     more_in_doc: int = 0  # further matching paragraphs of the document, not shown
     explain: list[TermShare] = field(default_factory=list)  # filled when asked
+    # each query word (as typed) -> where it matched: "text", "title", "heading"
+    matched_in: dict[str, list[str]] = field(default_factory=dict)
     docnum: int = -1
     lang: str = ""  # the document's language; its analyzer finds the highlight spans
     # `context`: the paragraphs just before and after it in its document

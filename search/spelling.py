@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from whoosh.analysis import Tokenizer
 
 from index.fields import language_variants
+from search.query.parsing import MAX_QUERY_CHARS
 
 if TYPE_CHECKING:
     from search.backend import TermStatistics
@@ -33,6 +34,9 @@ POSSESSIVE = re.compile(r"['’]s$")
 # Stems looked at by the letters a long typo starts with (see _stems_begun).
 PREFIX = 4
 SCAN = 2000
+# Longer words are not respelled: no typo of a real word is this long (German
+# compounds run to about 40 letters).
+MAX_WORD_CHARS = 50
 
 
 def surface_form(
@@ -96,7 +100,12 @@ def respell(stats: TermStatistics, word: str) -> str | None:
     """A more common real word close to `word`, or None when `word` is fine.
 
     Each language's text field is asked (`Regirung` is a German paragraph's typo);
-    a word common in any of them is fine."""
+    a word common in any of them is fine. A word longer than MAX_WORD_CHARS is no
+    typo of a word (and its edit distances would cost its length squared). Its own
+    loops (edit distances in Python) stop at the time limit it runs under, as the
+    backend's collectors and expansions do (`stats.past_deadline()`)."""
+    if len(word) > MAX_WORD_CHARS:
+        return None
     # (field, stem, how many paragraphs a replacement must be in)
     rare: list[tuple[str, str, int]] = []
     for field in language_variants("text"):
@@ -120,6 +129,8 @@ def respell(stats: TermStatistics, word: str) -> str | None:
         # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
         function = stats.function_stems(field)
         for candidate in found:
+            if stats.past_deadline():
+                return None
             if candidate == stem:
                 continue
             cdf = stats.doc_frequency(field, candidate)
@@ -137,6 +148,8 @@ def respell(stats: TermStatistics, word: str) -> str | None:
     # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
     for _, neg_df, candidate, field in dict.fromkeys(nearest):
+        if stats.past_deadline():
+            break
         surface = surface_form(stats, candidate, near=word, field=field)
         if surface:
             d = distance(typed, folded(surface))
@@ -154,7 +167,7 @@ def _stems_begun(
     function = stats.function_stems(field)
     found = []
     for n, stem in enumerate(stats.terms_with_prefix(field, typed[:PREFIX])):
-        if n >= SCAN:
+        if n >= SCAN or stats.past_deadline():
             break
         if len(stem) > len(typed) + edits or stem in function:
             continue
@@ -189,12 +202,26 @@ def distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def in_case_of(typed: str, better: str) -> str:
+    """`better` written in the case the person typed: `Reagen` → `Reagan`, `NATP` →
+    `NATO`; a word typed in lower case is shown as the documents write it (`élysée`)."""
+    if len(typed) > 1 and typed.isupper():
+        return better.upper()
+    if typed[:1].isupper():
+        return better[:1].upper() + better[1:]
+    return better
+
+
 def respelled(stats: TermStatistics, text: str, words: list[str]) -> str | None:
     """`text` with its rare `words` (the plan's respellable ones) respelled, or None
     when none needs it. Whether the respelling finds more is the engine's to judge."""
+    text = text[:MAX_QUERY_CHARS]  # the query as it is searched (search.query cuts it)
     changed = text
     for word in dict.fromkeys(words):
+        if stats.past_deadline():
+            return None
         better = respell(stats, word)
         if better and better != word.lower():
+            better = in_case_of(word, better)
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)
     return None if changed == text else changed

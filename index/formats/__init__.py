@@ -2,6 +2,8 @@
 
 A reader is `read(path, warn) -> Iterator[Document]`. Readers are imported only
 when a file of their kind turns up, so a parser library loads only when needed.
+`reader_for` holds every reader to one bound on what a file may expand to
+(index.bounds).
 """
 
 from __future__ import annotations
@@ -45,6 +47,16 @@ def format_of(path: Path) -> str | None:
 
 
 def reader_for(fmt: str) -> Reader:
+    """The reader of `fmt`, held to the bound of index.bounds: a file that would
+    expand past it is skipped, whatever its format."""
     module_name, func = READERS[fmt].split(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, func)
+    read = getattr(module, func)
+
+    def bounded(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
+        from index.bounds import bounded_documents, check_container
+
+        check_container(path, fmt)
+        yield from bounded_documents(read(path, warn))
+
+    return bounded

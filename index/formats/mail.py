@@ -16,7 +16,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from index import read_position
+from index import bounds, read_position
 from index.chunking import chunk_plain, collapse, fallback_title
 from index.dates import parse_date
 from index.decoding import Unsupported
@@ -108,7 +108,11 @@ def read_mbox(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             if span:
                 reached[0] = span[-1]
             try:
-                raw = box.get_bytes(key)
+                with box.get_file(key) as fh:
+                    raw = fh.read(bounds.MAX_EXPANDED_BYTES + 1)
+                if len(raw) > bounds.MAX_EXPANDED_BYTES:
+                    warn(f"message {position}: skipped: {bounds.expands_past()}")
+                    continue
                 message = email.message_from_bytes(raw, policy=policy.default)
                 document = message_document(message, f"message-{position}")
             except Exception as exc:  # one broken message must not lose the rest

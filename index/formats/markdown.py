@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index.bounds import plain_value, shown_value
 from index.chunking import collapse, fallback_title, number
 from index.dates import parse_date
 from index.decoding import Unsupported, decode_text
@@ -109,9 +110,12 @@ def read_markdown(path: Path, warn: Callable[[str], None]) -> Iterator[Document]
         raise Unsupported("no text")
     title = given_title or first_heading
     raw_date = meta.get("date")
-    date = parse_date(raw_date)
+    date = parse_date(plain_value(raw_date))
     if raw_date is not None and date is None:
-        warn(f"front matter date {raw_date!r} is not a date we can read; indexed without one")
+        warn(
+            f"front matter date {shown_value(raw_date)} is not a date we can read; "
+            "indexed without one"
+        )
     yield Document(
         doc_id="",  # the indexer sets the relative path
         title=title or fallback_title(paragraphs),

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index import bounds
 from index.chunking import (
     ENDS_SENTENCE,
     collapse,
@@ -47,7 +48,9 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
         return []
     width = max(width, *(len(ln) for ln in lines))
     blocks: list[tuple[bool, str]] = []
-    current = ""
+    # The lines of the block being built, as pieces joined once at its end (joining
+    # line by line would copy the block at every line: quadratic on a long page).
+    current: list[str] = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         starts_block = not current
@@ -60,17 +63,17 @@ def page_blocks(text: str, width: int = 0) -> list[tuple[bool, str]]:
         ):
             blocks.append((True, collapse(line)))
             continue
-        if current and _HYPHENATED.search(current) and line[:1].islower():
-            current = current[:-1] + line
+        if current and _HYPHENATED.search(current[-1]) and line[:1].islower():
+            current[-1] = current[-1][:-1] + line
         else:
-            current = f"{current} {line}" if current else line
+            current.append(line)
         first_word = nxt.split(" ", 1)[0] if nxt else ""
         fits = len(line) + 1 + len(first_word) <= width
         if not nxt or (ENDS_SENTENCE.search(line) and fits):
-            blocks.append((False, collapse(current)))
-            current = ""
+            blocks.append((False, collapse(" ".join(current))))
+            current = []
     if current:
-        blocks.append((False, collapse(current)))
+        blocks.append((False, collapse(" ".join(current))))
     return blocks
 
 
@@ -127,12 +130,18 @@ def read_pdf(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     heading = ""
     empty_pages = 0
     width = 0
+    held = 0
     for page_no, page in enumerate(reader.pages, 1):
         try:
             text = page.extract_text() or ""
         except Exception as exc:
-            warn(f"page {page_no}: could not extract text ({type(exc).__name__})")
+            why = (str(exc).strip().splitlines() or [""])[0][:160]
+            kind = type(exc).__name__
+            warn(f"page {page_no}: could not extract text ({kind}{': ' + why if why else ''})")
             continue
+        held += len(text)
+        if held > bounds.MAX_EXPANDED_BYTES:
+            raise bounds.TooLarge()
         blocks = page_blocks(text, width)
         width = max([width, *(len(ln.strip()) for ln in text.splitlines())])
         if not blocks:

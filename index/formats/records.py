@@ -23,7 +23,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index import read_position
+from index import bounds, read_position
+from index.bounds import (
+    TooDeep,
+    bounded_lines,
+    plain_list,
+    plain_text,
+    plain_value,
+)
 from index.chunking import chunk_plain, fallback_title
 from index.dates import parse_date
 from index.decoding import Unreadable, Unsupported, decode_text
@@ -72,6 +79,9 @@ class _closing_both:
     def __iter__(self):
         return iter(self._lines)
 
+    def readline(self, size: int = -1) -> str:
+        return self._lines.readline(size)
+
     def __enter__(self):
         return self
 
@@ -91,27 +101,23 @@ def _first(record: dict, keys: tuple[str, ...]) -> object:
 
 
 def text_value(value: object) -> str:
-    """A metadata value as one trimmed string (a list of names is joined)."""
-    if isinstance(value, list):
-        return ", ".join(str(v).strip() for v in value if str(v).strip())
-    return value.strip() if isinstance(value, str) else ""
+    """A metadata value as one trimmed string (a list of names is joined); only plain
+    values count, so a nested structure cannot expand without end."""
+    return plain_text(value)
 
 
 def tag_list(value: object) -> list[str]:
     """Tags from a list or a comma-separated string."""
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list):
-        return []
-    return [str(v).strip() for v in value if str(v).strip()]
+    return plain_list(value)
 
 
 def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Document | None:
     """Map one JSON object to a Document; None when it has no text or title."""
     raw_id = _first(record, ID_KEYS)
-    doc_id = str(raw_id) if raw_id is not None else f"line-{position}"
+    doc_id = plain_text(raw_id) or f"line-{position}"
     title = text_value(_first(record, TITLE_KEYS))
-    _, paragraphs = chunk_plain(text_value(_first(record, TEXT_KEYS)), detect_headings=False)
+    body = plain_text(_first(record, TEXT_KEYS), limit=None)
+    _, paragraphs = chunk_plain(body, detect_headings=False)
     if not paragraphs and title:
         # Title-only records (Reuters BRIEFs) are still findable by their title.
         _, paragraphs = chunk_plain(title, detect_headings=False)
@@ -122,13 +128,27 @@ def record_to_document(record: dict, position: int, fmt: str = "jsonl") -> Docum
         title=title or fallback_title(paragraphs),
         paragraphs=paragraphs,
         has_real_title=bool(title),
-        date=parse_date(_first(record, DATE_KEYS)),
+        date=parse_date(plain_value(_first(record, DATE_KEYS))),
         source=text_value(_first(record, SOURCE_KEYS)),
         author=text_value(_first(record, AUTHOR_KEYS)),
         lang=text_value(_first(record, LANG_KEYS)),
         format=fmt,
         tags=tag_list(_first(record, TAG_KEYS)),
     )
+
+
+class SkippedRecord(str):
+    """A reader's warning that is a record left out: the indexer counts and lists it
+    as skipped (`reuters.jsonl line 12: no title and no text`), not as a warning, so
+    the summary's "skipped" says how many records went in nowhere."""
+
+    where: str
+    reason: str
+
+    def __new__(cls, where: str, reason: str = "a record with no title and no text"):
+        made = super().__new__(cls, f"{where}: {reason}")
+        made.where, made.reason = where, reason
+        return made
 
 
 class UniqueIds:
@@ -161,8 +181,12 @@ def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
 
 def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     unique = UniqueIds(warn)
-    with _open(path) as lines:
-        for line_no, line in enumerate(lines, 1):
+
+    def too_long(line_no: int) -> None:
+        warn(f"line {line_no}: skipped: expands past {bounds.MAX_EXPANDED_BYTES >> 20} MiB")
+
+    with _open(path) as stream:
+        for line_no, line in bounded_lines(stream, too_long):
             if not line.strip():
                 continue
             try:
@@ -170,11 +194,16 @@ def _read_lines(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             except json.JSONDecodeError as exc:
                 warn(f"line {line_no}: not JSON ({exc.msg})")
                 continue
+            except RecursionError:  # one line's nesting must not lose the rest
+                warn(f"line {line_no}: nested too deeply to read")
+                continue
             if not isinstance(record, dict):
                 warn(f"line {line_no}: not a JSON object")
                 continue
             document = record_to_document(record, line_no)
-            if document is not None:
+            if document is None:
+                warn(SkippedRecord(f"line {line_no}"))
+            else:
                 yield unique(document, f"line {line_no}")
 
 
@@ -184,6 +213,8 @@ def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
         data = json.loads(decode_text(path.read_bytes()))
     except json.JSONDecodeError as exc:
         raise Unreadable(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise TooDeep() from None
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
         data = data["documents"]
     records = data if isinstance(data, list) else [data]
@@ -194,7 +225,9 @@ def read_json(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             warn(f"item {position}: not a JSON object")
             continue
         document = record_to_document(record, position, fmt="json")
-        if document is not None:
+        if document is None:
+            warn(SkippedRecord(f"item {position}"))
+        else:
             if document.doc_id == f"line-{position}":
                 document.doc_id = f"item-{position}"
             found = True

@@ -29,6 +29,8 @@ from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
 from index.store import ParagraphStore
+from index.whoosh.safe_toc import UnsafeToc
+from index.whoosh.safe_toc import install as install_safe_toc
 from index.whoosh.schema import SCHEMA_VERSION, build_schema, folded_text
 
 FORMAT_FILE = "search-index.json"
@@ -51,9 +53,39 @@ def rebuild_hint(index_dir: Path) -> str:
     return f"rebuild it with: search index --rebuild{where}"
 
 
+# The format file's content while an index is being created or cleared: the folder
+# is ours (its Whoosh files may be removed) but holds no index yet.
+CREATING = "creating"
+
+
+def _marker(index_dir: Path) -> dict | None:
+    """Our marker file's content; None when there is none (the folder is not ours)."""
+    try:
+        info = json.loads((index_dir / FORMAT_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
 def index_exists(index_dir: Path) -> bool:
     """True when `index_dir` holds an index of ours (it may still be damaged)."""
-    return (index_dir / FORMAT_FILE).is_file()
+    marker = _marker(Path(index_dir))
+    return marker is not None and marker.get("state") != CREATING
+
+
+def marked_ours(index_dir: Path) -> bool:
+    """True when our marker file says the folder is ours, complete or not. Whoosh's
+    file names never do: another program's Whoosh index has them too."""
+    return _marker(Path(index_dir)) is not None
+
+
+def _mark_creating(index_dir: Path) -> None:
+    write_atomic(
+        index_dir / FORMAT_FILE,
+        json.dumps({"schema_version": SCHEMA_VERSION, "state": CREATING}) + "\n",
+    )
 
 
 def damaged(index_dir: Path, what: str) -> IndexDamaged:
@@ -84,9 +116,11 @@ def create_index(index_dir: Path):
     """
     from whoosh import index as whoosh_index
 
+    install_safe_toc()
     index_dir.mkdir(parents=True, exist_ok=True)
     try:
         remove_index(index_dir)
+        _mark_creating(index_dir)
         ix = whoosh_index.create_in(str(index_dir), build_schema())
         record_commit(ix, index_dir)
         # Written last and atomically: a folder with this file is a whole, empty index.
@@ -100,13 +134,13 @@ def create_index(index_dir: Path):
 
 def refuse_foreign_folder(index_dir: Path) -> None:
     """Never turn a folder of someone's files into an index (a mistyped --index ~/Documents)."""
-    if not index_dir.is_dir() or index_exists(index_dir):
+    if not Path(os.path.abspath(index_dir)).name:  # `/`: no folder can be put beside it
+        raise SearchToolError(f"{index_dir} cannot be an index folder; choose an empty or new one")
+    if not index_dir.is_dir() or marked_ours(index_dir):
         return
-    strangers = [
-        e.name
-        for e in index_dir.iterdir()
-        if not ours(e.name) and e.name not in (LOCK_NAME, INFO_NAME)
-    ]
+    # Without our marker every file is a stranger's, Whoosh's MAIN_* files too
+    # (another program's index); only our own lock files may be there already.
+    strangers = [e.name for e in index_dir.iterdir() if e.name not in (LOCK_NAME, INFO_NAME)]
     if strangers:
         raise SearchToolError(
             f"{index_dir} is not empty and is not a search index; choose an empty or new folder"
@@ -124,14 +158,15 @@ def ours(name: str) -> bool:
 
 def remove_index(index_dir: Path) -> None:
     """Delete an index's files (used by --rebuild), keeping the indexer lock the caller
-    holds. The format file goes first, so a kill part-way leaves no index rather than
-    a damaged one; files that are not ours are left alone."""
-    if not index_dir.is_dir():
+    holds. The marker first says "creating", so a kill part-way leaves no index
+    rather than a damaged one, in a folder still known to be ours; files that are
+    not ours are left alone, and nothing at all goes from a folder without our marker."""
+    if not index_dir.is_dir() or not marked_ours(index_dir):
         return
-    (index_dir / FORMAT_FILE).unlink(missing_ok=True)
+    _mark_creating(index_dir)
     for entry in index_dir.iterdir():
         # Lock files stay: a new inode would not be locked by whoever holds the old one.
-        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME, WHOOSH_LOCK):
+        if not ours(entry.name) or entry.name in (LOCK_NAME, INFO_NAME, WHOOSH_LOCK, FORMAT_FILE):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
@@ -148,6 +183,7 @@ def clear_leftovers(index_dir: Path) -> list[str]:
     """
     from whoosh.index import TOC
 
+    install_safe_toc()
     live = None
     if index_exists(index_dir):
         with contextlib.suppress(Exception):
@@ -276,6 +312,8 @@ def open_index(index_dir: Path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
+    install_safe_toc()  # a crafted TOC is a damaged index, never code that runs
+
     storage = FileStorage(str(index_dir))
     for attempt in range(10):
         seen = folder_identity(index_dir), TOC._latest_generation(storage, INDEX_NAME)
@@ -311,7 +349,7 @@ def _open_generation(index_dir: Path, storage):
     try:
         stored = TOC.read(storage, INDEX_NAME).schema  # this one unpickles the schema
         _check_schema(stored, schema)
-    except FileNotFoundError as exc:  # a newer commit replaced the TOC meanwhile
+    except (FileNotFoundError, UnsafeToc) as exc:  # a newer commit replaced it; a crafted one
         raise damaged(index_dir, _short(exc)) from None
     except Exception as exc:
         raise IndexDamaged(

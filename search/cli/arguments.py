@@ -16,8 +16,10 @@ SUBCOMMANDS = ("index", "tui", "info", "fields", "config")
 
 
 def warn(message: str) -> None:
-    """One line on stderr, named by the command (errors, notices, did-you-mean)."""
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr; paths and words in it may come from file names or documents."""
+    from search.display.printable import printable
+
+    print(f"{PROG}: {printable(message)}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +27,23 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(EXIT_ERROR, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("archive-search")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        print(f"{PROG} (archive-search) {number}")
+        parser.exit(0)
 
 
 def query_parser() -> argparse.ArgumentParser:
@@ -41,6 +60,7 @@ def query_parser() -> argparse.ArgumentParser:
         "Paragraphs with every word come first, then those with some (marked with what they miss).",
     )
     p.add_argument("query", nargs="*", help="the words to find")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     p.add_argument(
         "-e",
         "--query",

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from index.indexer import IndexReport
+from search.display.printable import printable
 
 LIST_AT_MOST = 20
 
@@ -27,17 +28,22 @@ def summary_line(report: IndexReport) -> str:
     )
 
 
+def problem_lines(kind: str, problems: list[tuple[str, str]]) -> list[str]:
+    """'search: error: PATH: REASON' lines; a path or reason (file names, ids from a
+    document) cannot write control characters nor break the line to forge another."""
+    joiner = " " if kind == "skipped" else ": "
+    return [f"search: {kind}{joiner}{printable(path)}: {printable(why)}" for path, why in problems]
+
+
 def print_report(report: IndexReport, index_dir: Path, quiet: bool = False, out=None) -> None:
     out = out or sys.stderr
-    for path, reason in report.errors:
-        print(f"search: error: {path}: {reason}", file=out)
+    lines = problem_lines("error", report.errors)
     if not quiet:
-        for path, reason in report.skipped[:LIST_AT_MOST]:
-            print(f"search: skipped {path}: {reason}", file=out)
+        lines += problem_lines("skipped", report.skipped[:LIST_AT_MOST])
         if len(report.skipped) > LIST_AT_MOST:
-            print(f"search: ... and {len(report.skipped) - LIST_AT_MOST:,} more skipped", file=out)
-        for path, warning in report.warnings[:LIST_AT_MOST]:
-            print(f"search: warning: {path}: {warning}", file=out)
-        for note in report.notes:
-            print(f"search: {note}", file=out)
-        print(summary_line(report), file=out)
+            lines.append(f"search: ... and {len(report.skipped) - LIST_AT_MOST:,} more skipped")
+        lines += problem_lines("warning", report.warnings[:LIST_AT_MOST])
+        lines += [f"search: {printable(note)}" for note in report.notes]
+        lines.append(summary_line(report))
+    for line in lines:
+        print(line, file=out)

@@ -192,25 +192,29 @@ UNKNOWN = "nothing was found before the search was stopped; whether anything mat
 
 
 def print_matches(engine, text: str, count_only: bool) -> int:
-    """`-c` / `-l`: every paragraph with all the words (any, when none has all), counted
-    or reduced to document paths; ranked but never highlighted, which for a common word
-    would cost more than the search. A count cut by the time limit says so (stderr)."""
-    ranked, notices, partial = engine.every_match(text)
+    """`-c` / `-l`: the paragraphs with every word (any, when none has all), counted
+    or reduced to document paths, unranked (search.whoosh.counting), within the time limit:
+    a figure or list it cut short says so on stderr and exits as a stopped search
+    does (0 with what it found, 2 when it found nothing: "none" would be a guess)."""
+    if count_only:
+        total, notices, partial = engine.count_matches(text)
+        paths: list[str] = []
+    else:
+        paths, notices, partial = engine.matching_paths(text)
+        total = len(paths)
     for notice in notices:
         warn(notice)
-    if partial and not ranked.total:
+    if partial and not total:
         warn(UNKNOWN)
         return EXIT_ERROR
     if count_only:
-        print(ranked.total)
-    else:
+        print(total)
+    elif paths:
         from search.display.printable import printable
 
         # A file name can hold any character: never an escape sequence for the terminal.
-        paths = dict.fromkeys(printable(stored.get("path", "")) for _, _, stored, _ in ranked.rows)
-        if paths:
-            print("\n".join(paths))
-    return EXIT_FOUND if ranked.total else EXIT_NOT_FOUND
+        print("\n".join(dict.fromkeys(printable(path) for path in paths)))
+    return EXIT_FOUND if total else EXIT_NOT_FOUND
 
 
 def run_tui(query: str, index_option: str | None, limit: int) -> int:

@@ -6,6 +6,7 @@ import json
 import sys
 from typing import TextIO
 
+from search.display.borrowed import borrowed, borrowed_note
 from search.display.fragments import fragment
 from search.display.printable import json_printable, printable_hit
 from search.display.styles import (
@@ -49,6 +50,7 @@ def hit_to_json(hit: Hit) -> dict:
         "page": hit.page,
         "lang": hit.lang or None,
         "missing": hit.missing,
+        "matched_in": hit.matched_in,
         "more_in_doc": hit.more_in_doc,
         **({"explain": explain_json(hit)} if hit.explain else {}),
         **({"context": context_json(hit)} if hit.before or hit.after else {}),
@@ -78,7 +80,13 @@ def explain_json(hit: Hit) -> list[dict]:
 def explain_line(hit: Hit) -> str:
     """In plain words: "ceasefire 62% · moscow 38% · missing: hostages"."""
     total = sum(s.score for s in hit.explain)
-    parts = [f"{s.word} {s.share(total):.0%}" for s in hit.explain if s.matched]
+    away = borrowed(hit.matched_in)
+    parts = [
+        f"{s.word} {s.share(total):.0%}"
+        + (f" ({', '.join(away[s.word])})" if s.word in away else "")
+        for s in hit.explain
+        if s.matched
+    ]
     if not parts and hit.explain:
         parts = ["matched only through filters"]
     missing = [s.word for s in hit.explain if not s.matched]
@@ -90,6 +98,10 @@ def explain_line(hit: Hit) -> str:
 def notes_line(hit: Hit) -> str:
     """What a hit lacks and what it hides: "missing: hostages · +2 more in this document"."""
     parts = []
+    if hit.matched_in and not hit.explain:  # --explain marks them in its own line
+        away = borrowed_note(hit.matched_in)
+        if away:
+            parts.append(away)
     if hit.missing and not hit.explain:
         parts.append(missing_note(hit.missing))
     if hit.more_in_doc:

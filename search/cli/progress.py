@@ -13,6 +13,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from search.display.printable import printable
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -37,7 +39,7 @@ class ProgressBar:
                 return
             self._start(total)
         # A file name is shown as text (never as Rich markup), its controls as signs.
-        name = self._printable(label[-40:])
+        name = printable(label[-40:])
         self._progress.update(self._task, completed=done, total=total, name=name)
 
     def _start(self, total: int) -> None:
@@ -51,9 +53,6 @@ class ProgressBar:
             TransferSpeedColumn,
         )
 
-        from search.display.printable import printable
-
-        self._printable = printable
         self._progress = Progress(
             TextColumn("indexing"),
             BarColumn(),

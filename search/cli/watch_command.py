@@ -42,6 +42,8 @@ def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
     run, Ctrl+C interrupts at once, as in a plain `search index`. `initial_run()` does
     the first indexing run and prints its report."""
     from index.watcher import watch_paths
+    from search.cli.index_report import problem_lines
+    from search.display.printable import printable
 
     out = out or sys.stderr
     stop = threading.Event()
@@ -58,20 +60,17 @@ def run_watch(paths: list[str], index_dir: Path, initial_run, out=None) -> int:
     def on_report(kind: str, report: IndexReport) -> None:
         if kind == "initial":
             watching.set()
-            print(
-                f"search: watching {', '.join(paths)} for changes; press Ctrl+C to stop",
-                file=out,
-                flush=True,
-            )
+            watched = printable(", ".join(paths))
+            print(f"search: watching {watched} for changes; press Ctrl+C to stop", file=out)
+            out.flush()
             return
-        for path, reason in report.errors:
-            print(f"search: error: {path}: {reason}", file=out)
-        for path, reason in report.skipped:
-            print(f"search: skipped {path}: {reason}", file=out)
+        lines = problem_lines("error", report.errors) + problem_lines("skipped", report.skipped)
+        for line in lines:
+            print(line, file=out)
         print(change_line(report), file=out, flush=True)
 
     def on_error(message: str) -> None:
-        print(f"search: {message}", file=out, flush=True)
+        print(f"search: {printable(message)}", file=out, flush=True)
 
     try:
         watch_paths(

@@ -5,7 +5,13 @@ did still holds them, and a file name can hold any. Written raw, ESC and BEL let
 document set the terminal's title or colours; dropped (as rich drops BEL), they shift
 the highlight spans, which are offsets into the stored text. So each is replaced one
 for one: C0 controls and DEL by their Unicode control pictures (BEL shows as ␇, ESC
-as ␛), C1 controls by U+FFFD.
+as ␛), C1 controls, bidi and zero-width characters by U+FFFD (�), the line and
+paragraph separators by ␤.
+
+`printable` is the one function every text from a document or a file name goes
+through on its way to a terminal: the one-shot output, the index report, watch
+messages, progress labels and the TUI (which also renders it as plain rich `Text`,
+never as markup: see `plain_text`).
 """
 
 from __future__ import annotations
@@ -17,10 +23,24 @@ if TYPE_CHECKING:
     from search.results import Hit
 
 _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
-_SHOWN = _PICTURES | {c: 0xFFFD for c in range(0x80, 0xA0)}
+# Characters that change how the text around them is shown without showing
+# themselves: bidi embeddings, overrides and isolates (U+202E makes
+# "report\u202Efdp.txt" read "reporttxt.pdf"), bidi marks, zero-width characters,
+# and line/paragraph separators (a terminal may break the line there, forging one).
+BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+ZERO_WIDTH = [*range(0x200B, 0x200E), 0x2060, 0xFEFF]
+SEPARATORS = [0x2028, 0x2029]
+_INVISIBLE = {c: 0xFFFD for c in [*BIDI, *ZERO_WIDTH]} | {c: 0x2424 for c in SEPARATORS}
+# A file name's bytes that are not UTF-8 arrive as lone surrogates, which no
+# terminal encoding can write.
+_SURROGATES = {c: 0xFFFD for c in range(0xD800, 0xE000)}
+_SHOWN = _PICTURES | {c: 0xFFFD for c in range(0x80, 0xA0)} | _INVISIBLE | _SURROGATES
 # json.dumps(ensure_ascii=False) escapes C0 controls but writes DEL and C1 raw (0x9b is
 # an 8-bit CSI to some terminals); inside a JSON string \u escapes say the same.
-_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+_JSON_ESCAPES = {
+    c: f"\\u{c:04x}"
+    for c in [*range(0x7F, 0xA0), *BIDI, *ZERO_WIDTH, *SEPARATORS, *range(0xD800, 0xE000)]
+}
 
 
 def printable(text: str) -> str:
@@ -28,8 +48,17 @@ def printable(text: str) -> str:
     return text.translate(_SHOWN)
 
 
+def plain_text(text: str, style: str = ""):
+    """`text` made printable, as a rich `Text` that is never parsed as markup (a title
+    `[@click=app.quit]` stays those characters)."""
+    from rich.text import Text
+
+    return Text(printable(text), style=style)
+
+
 def json_printable(line: str) -> str:
-    """A line of JSON with DEL and C1 controls escaped: the same JSON, safe to show."""
+    """A line of JSON with DEL, C1, bidi and zero-width characters escaped: the same
+    JSON, safe to show."""
     return line.translate(_JSON_ESCAPES)
 
 

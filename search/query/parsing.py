@@ -43,6 +43,8 @@ _NOT_FIELDS = {"http", "https", "ftp", "mailto", "file", "urn"}  # `scheme:` of 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # `-word` where PlusMinusPlugin reads it (at a word's start), for queries of only those.
 _MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
+# `a|b`, `a || b`: an OR as regexes and programming languages write it.
+_PIPE = re.compile(r"(?<=[^\s|])\s*\|{1,2}\s*(?=[^\s|])")
 
 
 class EmptyQuery(ValueError):
@@ -149,7 +151,26 @@ def _tidy(text: str, notices: list[str]) -> str:
     text = _RANGE.sub(lambda m: _in_order(m, notices), text)
     if "NEAR" in text:
         text = write_out_near(text, notices)
+    if "|" in text:
+        text = _pipes_as_or(text, notices)
     return text.strip()
+
+
+def _pipes_as_or(text: str, notices: list[str]) -> str:
+    """`oil|gas` (a regex or shell habit) is `oil OR gas`: the analyzer would split it
+    into the phrase "oil gas", which finds almost nothing, silently. In quotes a `|`
+    stays what it is (a separator inside a phrase)."""
+    pieces = text.split('"')
+    changed = False
+    for i in range(0, len(pieces), 2):  # outside quotes
+        new = _PIPE.sub(" OR ", pieces[i])
+        changed = changed or new != pieces[i]
+        pieces[i] = new
+    if not changed:
+        return text
+    text = '"'.join(pieces)
+    notices.append(f"read '|' as OR: searched {' '.join(text.split())}")
+    return text
 
 
 def _bound_key(value: str) -> tuple[float, ...] | None:

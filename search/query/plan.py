@@ -16,6 +16,7 @@ from functools import cached_property
 from whoosh import query as wq
 
 from search.query.parsing import (
+    MAX_QUERY_CHARS,
     _is_free,
     free_parts,
     parse,
@@ -48,8 +49,9 @@ class QueryPlan:
 
     @cached_property
     def respellable(self) -> list[str]:
-        """The words did-you-mean may respell (no field value, no number)."""
-        return respellable_words(self.text)
+        """The words did-you-mean may respell (no field value, no number), of the
+        query as it is searched (cut to MAX_QUERY_CHARS)."""
+        return respellable_words(self.text[:MAX_QUERY_CHARS])
 
     @cached_property
     def fields(self) -> set[str]:
@@ -81,7 +83,7 @@ def read(text: str, schema, analyzer, rewrite: Callable[[wq.Query], wq.Query] | 
             # every reference run score it) counts a word asked three times three
             # times, and sentence-long requests repeat their key words.
             counts[token.text] += 1
-            surface.setdefault(token.text, word.lower())
+            surface.setdefault(token.text, word)  # as typed: `Yeutter`, not `yeutter`
     parts = [(label(part, surface), part) for part in free_parts(q)]
     return QueryPlan(text, q, parsed.notices, words, counts, surface, parts)
 

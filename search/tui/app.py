@@ -14,6 +14,7 @@ from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from search.display.printable import printable
 from search.results import Hit
 from search.tui.citation import citation
 from search.tui.commands import OpenIndexScreen, app_commands
@@ -141,9 +142,14 @@ class SearchApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def tell(self, message: str, **kwargs) -> None:
+        """A notification whose words may come from a document or a file name: shown
+        printable and never parsed as markup (a title `[/x]` or `[@click=app.quit]`)."""
+        self.notify(printable(message), markup=False, **kwargs)
+
     def copy_citation(self, hit: Hit) -> None:
         self.copy_to_clipboard(citation(hit))
-        self.notify(f"Copied a citation of ¶{hit.paragraph} of {hit.title or hit.path!r}")
+        self.tell(f"Copied a citation of ¶{hit.paragraph} of {hit.title or hit.path!r}")
 
     def open_source(self, hit: Hit) -> None:
         """Open the file `hit` came from in $EDITOR/$PAGER, suspending the app meanwhile."""
@@ -151,16 +157,22 @@ class SearchApp(App[None]):
             return
         path = self.library.source_path(hit)
         if path is None or not path.exists():
-            self.notify(f"The source file is gone: {path or hit.path}", severity="error")
+            self.tell(f"The source file is gone: {path or hit.path}", severity="error")
+            return
+        if self.library.leads_outside(hit, path):
+            self.tell(
+                f"Not opened: {path} is now a link that leads outside its indexed folder",
+                severity="error",
+            )
             return
         command = viewer_command(path)
         if command is None:
-            self.notify(f"Set $EDITOR or $PAGER to open {path}", severity="warning")
+            self.tell(f"Set $EDITOR or $PAGER to open {path}", severity="warning")
             return
         try:
             with self.suspend():
                 subprocess.run(command, check=False)
         except SuspendNotSupported:
-            self.notify(f"Cannot hand the terminal over here; the file is {path}")
+            self.tell(f"Cannot hand the terminal over here; the file is {path}")
         except OSError as exc:
-            self.notify(f"Could not run {command[0]}: {exc}", severity="error")
+            self.tell(f"Could not run {command[0]}: {exc}", severity="error")

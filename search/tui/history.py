@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.private import privately
+
 HISTORY_FILE = "history.txt"
 MAX_ENTRIES = 500
 
@@ -49,6 +51,7 @@ class QueryHistory:
         del self.entries[: -self.limit]
         self._save()
 
+    @privately  # the queries a person typed are theirs alone (0600, folder 0700)
     def _save(self) -> None:
         if self.path is None:
             return

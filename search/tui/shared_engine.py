@@ -85,3 +85,16 @@ class Library:
         if root is None:
             return None
         return root / hit.path
+
+    def leads_outside(self, hit: Hit, path: Path) -> bool:
+        """Whether `path` (hit's source file) now resolves outside its indexed folder:
+        a file replaced by a link to elsewhere since it was indexed is not opened."""
+        from index.manifest import Manifest
+
+        with Manifest(self.index_dir) as manifest:
+            roots = {root.id: root.path for root in manifest.roots()}
+        root = roots.get(hit.root)
+        try:
+            return root is None or not path.resolve().is_relative_to(root.resolve())
+        except (OSError, RuntimeError):  # a link loop
+            return True

@@ -80,16 +80,20 @@ class WhooshBackend(Backend):
 
     # the query
     def plan(self, text: str) -> QueryPlan:
+        from search.query.path_parts import by_components
+
         return read(
             text,
             self.schema,
             self.schema["text"].analyzer,
-            lambda q: patterns.speed_up(q, self.schema),
+            lambda q: patterns.speed_up(by_components(q), self.schema),
         )
 
     # the time limit
     @contextmanager
-    def limited(self, seconds: float | None, reset: bool = True) -> Iterator[Limit]:
+    def limited(
+        self, seconds: float | None, reset: bool = True, until: float | None = None
+    ) -> Iterator[Limit]:
         """One search within `seconds`: its runs and expansions share one deadline and
         one budget (every expansion done once). A call made inside another (did-you-
         mean's counts) shares that one's: a deadline left behind by a direct call
@@ -99,7 +103,10 @@ class WhooshBackend(Backend):
         if self._limit is not None:
             yield self._limit
             return
-        deadline = time.perf_counter() + seconds if seconds else None
+        if until is not None:
+            deadline: float | None = until
+        else:
+            deadline = time.perf_counter() + seconds if seconds else None
         limit = self._limit = Limit(seconds, deadline)
         try:
             with patterns.budget(deadline) as spent:
@@ -110,6 +117,10 @@ class WhooshBackend(Backend):
                     limit.cap = patterns.MAX_EXPANSIONS
         finally:
             self._limit = None
+
+    def deadline(self) -> float | None:
+        """The deadline of the limit the current call runs under (None: none)."""
+        return self._limit.deadline if self._limit is not None else None
 
     def past_deadline(self) -> bool:
         limit = self._limit
@@ -153,6 +164,46 @@ class WhooshBackend(Backend):
     # ranking and counting
     def rank(self, plan: QueryPlan, options: RankOptions) -> Ranked:
         return ranking.rank(self, plan, options)
+
+    def count_matches(self, plan: QueryPlan, options: RankOptions) -> tuple[int, bool]:
+        """Counted unranked (search.whoosh.counting): from postings statistics or by
+        stepping through the matching paragraph numbers, within the time limit."""
+        from search.whoosh import counting
+
+        def walk(q: wq.Query) -> tuple[None, int, bool]:
+            total, cut = counting.count(self.searcher, q, self.deadline())
+            return None, total, cut
+
+        _, total, fell_back = self._unranked(plan, options, walk)
+        return total, fell_back
+
+    def matching_paths(self, plan: QueryPlan, options: RankOptions) -> tuple[list[str], bool]:
+        from search.whoosh import counting
+
+        def walk(q: wq.Query) -> tuple[list[str], int, bool]:
+            return counting.paths(self.searcher, q, self.deadline())
+
+        paths, _, fell_back = self._unranked(plan, options, walk)
+        return paths or [], fell_back
+
+    def _unranked(self, plan: QueryPlan, options: RankOptions, walk):
+        found, total, cut, fell_back = ranking.unranked(self, plan, options, walk)
+        spent = patterns.current()
+        if cut or (spent is not None and spent.cut):
+            self.timed_out = True
+        return found, total, fell_back
+
+    def slow_hint(self, q: wq.Query) -> str:
+        from search.whoosh.slowness import slow_hint
+
+        return slow_hint(q, self.searcher)
+
+    def matched_in(
+        self, docnums: list[int], parts: list[tuple[str, wq.Query]]
+    ) -> dict[int, dict[str, list[str]]]:
+        from search.whoosh.said import matched_in
+
+        return matched_in(self.searcher, docnums, parts)
 
     def count(self, plan: QueryPlan, any_word: bool = False) -> int:
         from search.query.parsing import relax

@@ -26,7 +26,7 @@ from search.query.parsing import relax
 from search.query.plan import KEYWORDS, STRICT_WORDS
 from search.results import NEWEST, SCORE
 from search.whoosh.date_order import in_date_order
-from search.whoosh.scoring import Coverage, EveryWordFirst
+from search.whoosh.scoring import TIER, Coverage, EveryWordFirst
 
 TYPE_CHECKING = False  # as typing's, without importing typing on the one-shot path
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
         def function_stems(self, field: str = "text") -> set[str]: ...
 
+        def deadline(self) -> float | None: ...
+
 
 # Neighbouring query words at most this many positions apart earn the proximity bonus.
 PROXIMITY_SLOP = 8
@@ -64,7 +66,9 @@ def rank(backend: RankingBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
     # Collapsing walks the whole ranking, so it asks Whoosh for every match.
     # (and at least 5: Whoosh miscounts an OR over fields with limit 1 or 2; see run)
     # So do sorting by date and setting copies aside.
-    walk = o.per_doc > 0 or o.sort != SCORE or o.dedupe
+    # So does putting the paragraphs that say every word first (_said_order).
+    tiered = o.sort == SCORE and o.strategy in (ALL_FIRST, ALL_ONLY) and bool(parts)
+    walk = o.per_doc > 0 or o.sort != SCORE or o.dedupe or tiered
     depth = None if walk or o.limit is None else max(o.limit, 5)
     counts = plan.counts
     words = _Words(backend, o)
@@ -93,13 +97,15 @@ def rank(backend: RankingBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
         # The core issue's fallback: OR only when AND finds nothing.
         relaxed = relax(q, lambda free: wq.Or(counted(words.content(free), counts)))
         if relaxed is not None:
-            run, loose = relaxed, True
+            run, loose, tiered = relaxed, True, False  # none has every word
             results = backend.run(run, depth)
     copies: dict[int, list[int]] = {}
     if walk:
         order = None
         if o.sort != SCORE:
             order = in_date_order(backend.searcher, results.top_n, newest=o.sort == NEWEST)
+        elif tiered:
+            order = _said_order(backend, results.top_n, parts, every_word=strict)
         kept = copies if o.dedupe else None
         rows = collapse(
             backend, results.top_n, len(results), o.limit, o.per_doc, o.count_more, order, kept
@@ -107,7 +113,38 @@ def rank(backend: RankingBackend, plan: QueryPlan, o: RankOptions) -> Ranked:
     else:
         top = results.top_n if o.limit is None else results.top_n[: o.limit]
         rows = [(d, s, backend.stored(d), 0) for s, d in top]
-    return Ranked(run, q, parts, rows, len(results), plan.notices, expanded_with, loose, copies)
+    checked = getattr(order, "where", {}) if walk else {}
+    return Ranked(
+        run, q, parts, rows, len(results), plan.notices, expanded_with, loose, copies, checked
+    )
+
+
+def _said_order(backend: RankingBackend, top_n, parts, every_word: bool):
+    """The ranking with the paragraphs that say every word of `parts` themselves ahead
+    of those that borrow one from their title or heading, then partial matches
+    (search.whoosh.said). every_word: every row has all the words (an AND query);
+    else those that do are the ones lifted by a tier (EveryWordFirst)."""
+    from search.whoosh.said import SaidOrder
+
+    def complete(score: float) -> bool:
+        return every_word or score >= TIER
+
+    return SaidOrder(backend.searcher, parts, top_n, complete, backend.deadline())
+
+
+def unranked(backend: RankingBackend, plan: QueryPlan, o: RankOptions, walk):
+    """What `walk(query) -> (found, total, cut)` finds for the plan as written, or for
+    its OR when no paragraph has every word: (found, total, cut, whether it fell back)."""
+    q = plan.query
+    found, total, cut = walk(q)
+    fell_back = False
+    if not total and not cut:
+        words = _Words(backend, o)
+        relaxed = relax(q, lambda free: wq.Or(counted(words.content(free), plan.counts)))
+        if relaxed is not None:
+            found, total, cut = walk(relaxed)
+            fell_back = bool(total)
+    return found, total, cut, fell_back
 
 
 def _fills(backend: RankingBackend, results, o: RankOptions) -> bool:

@@ -111,6 +111,7 @@ class LuceneBM25Scorer(WeightLengthScorer):
 
 # How paragraphs that lack some of the query's words are ranked (see `Coverage`).
 _TIER = 1e6  # larger than any BM25 sum, so a tier always outranks the one below
+TIER = _TIER
 _PART = 2048  # paragraphs an array union reads at a time
 _ZEROS = array("d", bytes(8 * _PART))
 _NONE = array("H", bytes(2 * _PART))

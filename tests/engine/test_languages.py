@@ -180,11 +180,12 @@ def test_a_german_sentence_drops_its_german_function_words(tmp_path):
         # welche, hat, die, gegen are not searched for: the paragraph that has the
         # question's two topic words outranks the one that shares its grammar.
         assert hits[0].doc_id == "jobs"
-        assert hits[0].missing == ["maßnahmen", "ergriffen"]
+        # Words are named as typed (issue 16: `matched_in` keys, `missing`, explain).
+        assert hits[0].missing == ["Maßnahmen", "ergriffen"]
         assert {s.word for s in hits[0].explain} == {
-            "maßnahmen",
-            "regierung",
-            "arbeitslosigkeit",
+            "Maßnahmen",
+            "Regierung",
+            "Arbeitslosigkeit",
             "ergriffen",
         }
         assert "other" not in {h.doc_id for h in hits}  # it had only function words
@@ -211,7 +212,9 @@ def test_did_you_mean_respells_a_german_word_with_a_german_one(tmp_path):
     ] + [{"id": "en", "lang": "en", "text": "The government met on Monday."}]
     with Engine(index_records(records, tmp_path)) as engine:
         result = engine.search("Regirung")
-        assert result.hits == [] and result.suggestion == "regierung"
+        # in the case typed (a capital kept), as the documents spell it otherwise
+        assert result.hits == [] and result.suggestion == "Regierung"
+        assert engine.search("regirung").suggestion == "regierung"
         assert engine.search("Regierung").suggestion is None  # a word found is fine
         assert engine.search("goverment").suggestion == "government"
 

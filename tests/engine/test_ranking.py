@@ -92,7 +92,8 @@ def test_per_doc_collapses_and_counts_the_rest(engine):
     hits = engine.search("apple paragraph", limit=10, per_doc=2, suggest=False).hits
     long_hits = [h for h in hits if h.doc_id == "long"]
     assert len(long_hits) == 2
-    assert long_hits[0].more_in_doc == 4
+    # Only the last paragraph shown of the document says how many more it has.
+    assert [h.more_in_doc for h in long_hits] == [0, 4]
     unlimited = engine.search("apple paragraph", limit=10, per_doc=0, suggest=False).hits
     assert sum(h.doc_id == "long" for h in unlimited) == 6
 
@@ -122,6 +123,10 @@ def test_cli_explain_and_per_doc(index_dir, cli):
     assert "missing: banana" in out.stdout or "missing: apple" in out.stdout
     out = cli("--index", str(index_dir), "--color", "never", "paragraph", "apple")
     assert "+3 more in this document" in out.stdout  # default: 3 per document
+    assert out.stdout.count("more in this document") == 1  # once, under its last hit
+    hits = out.stdout.split("\n\n")
+    last_long = max(i for i, h in enumerate(hits) if "Long" in h)
+    assert "+3 more in this document" in hits[last_long]
     out = cli("--index", str(index_dir), "--color", "never", "--per-doc", "0", "paragraph")
     assert out.stdout.count("Long") == 6 and "more in this document" not in out.stdout
     out = cli("--index", str(index_dir), "--per-doc", "-1", "apple")

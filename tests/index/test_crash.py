@@ -129,14 +129,16 @@ def test_sigkill_during_indexing_never_loses_or_duplicates(tmp_path):
 
 
 def test_interrupted_rebuild_then_plain_run_indexes_everything(tmp_path):
-    """A rebuild killed after it removed the format file but before the manifest:
-    the next plain run must not trust the old manifest's "unchanged"."""
+    """A rebuild killed after it marked the folder "creating" (its first step) but
+    before the manifest went: the next plain run must not trust the old manifest's
+    "unchanged"."""
     from index.indexer import index_paths
+    from index.whoosh.storage import _mark_creating
 
     corpus = make_corpus(tmp_path / "corpus", 40)
     index_dir = tmp_path / "index"
     index_paths([corpus], index_dir)
-    (index_dir / "search-index.json").unlink()  # where the kill struck
+    _mark_creating(index_dir)  # where the kill struck
     for toc in index_dir.glob("_MAIN_*.toc"):
         toc.unlink()
     report = index_paths([corpus], index_dir)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from search.display.printable import plain_text
 from search.results import ALL_WORDS, Hit
 from search.tui.messages import DocumentLoaded
 from search.tui.widgets.document import DocumentView, header_text
@@ -29,7 +30,7 @@ class DocumentScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.hit), id="doc-title")
         yield DocumentView(show_header=False, id="document")
-        yield Static("Loading the document…", id="doc-status")
+        yield Static(plain_text("Loading the document…"), id="doc-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -46,17 +47,21 @@ class DocumentScreen(Screen[None]):
         await view.show(message.hit, message.paragraphs or [message.hit])
         count = len(view.matches)
         self.query_one("#doc-status", Static).update(
-            f"¶{self.hit.paragraph} of {len(message.paragraphs)} · "
-            f"{count} highlighted match{'es' * (count != 1)} (n / N to jump)"
+            plain_text(
+                f"¶{self.hit.paragraph} of {len(message.paragraphs)} · "
+                f"{count} highlighted match{'es' * (count != 1)} (n / N to jump)"
+            )
         )
 
     def _jump(self, step: int) -> None:
         where = self.query_one(DocumentView).jump(step)
         status = self.query_one("#doc-status", Static)
         status.update(
-            "No highlighted words in this document."
-            if where is None
-            else f"Match {where[0]} of {where[1]}"
+            plain_text(
+                "No highlighted words in this document."
+                if where is None
+                else f"Match {where[0]} of {where[1]}"
+            )
         )
 
     def action_next_match(self) -> None:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
+from search.display.printable import plain_text
 from search.results import ANY_WORD, SCORE, SORTS, Hit
 from search.tui.messages import (
     DocumentLoaded,
@@ -112,7 +113,7 @@ class SearchScreen(Screen[None]):
         self.post_message(IndexProgress(text))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.query_one(StatusLine).update(message.text + " …")
+        self.query_one(StatusLine).update(plain_text(message.text + " …"))
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.app.fail(message.error)

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from search.display.printable import printable_hit
+from search.display.printable import plain_text, printable_hit
 from search.display.styles import HEADING_STYLE, MATCH_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
 from search.results import Hit
 
@@ -78,7 +78,8 @@ class DocumentView(VerticalScroll):
             header = header_text(window[0] if window else hit)
             widgets.append(Static(header, classes="doc-header"))
         if lo:
-            widgets.append(Static(f"… {lo} earlier paragraphs not shown", classes="doc-gap"))
+            gap = plain_text(f"… {lo} earlier paragraphs not shown")
+            widgets.append(Static(gap, classes="doc-gap"))
         self.blocks = []
         previous_heading = None
         for para in window:
@@ -90,7 +91,8 @@ class DocumentView(VerticalScroll):
         widgets.extend(self.blocks)
         rest = len(paragraphs) - lo - len(window)
         if rest > 0:
-            widgets.append(Static(f"… {rest} later paragraphs not shown", classes="doc-gap"))
+            gap = plain_text(f"… {rest} later paragraphs not shown")
+            widgets.append(Static(gap, classes="doc-gap"))
         self.matches = [(b, s) for b, p in enumerate(window) for s in range(len(p.highlights))]
         await self.remove_children()
         await self.mount_all(widgets)

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from search.display.borrowed import borrowed_note
 from search.display.fragments import fragment
 from search.display.printable import printable_hit
 from search.display.styles import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, missing_note, styled_text
@@ -30,6 +31,9 @@ def hit_prompt(hit: Hit) -> Text:
         prompt.append("  § ", style="dim")
         prompt.append(hit.heading, style=HEADING_STYLE)
     details = [d for d in (hit.source, hit.date.strftime("%Y-%m-%d") if hit.date else "") if d]
+    away = borrowed_note(hit.matched_in)
+    if away:  # words the paragraph takes from its title or heading, as the one-shot marks them
+        details.append(away)
     if hit.missing:  # a partial match says so, as under the one-shot command's hits
         details.append(missing_note(hit.missing, named=MISSING_NAMED_TUI))
     if hit.copies:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from search.display.printable import printable
 from search.results import ANY_WORD, SCORE
 from search.tui.messages import SearchOutcome
 from search.tui.shared_engine import IndexInfo
@@ -15,7 +16,7 @@ WARN_STYLE = "bold yellow"
 def index_text(info: IndexInfo | None) -> str:
     if info is None:
         return ""
-    return (
+    return printable(
         f"{info.label}: {info.documents:,} document{'s' * (info.documents != 1)}, "
         f"{info.paragraphs:,} paragraph{'s' * (info.paragraphs != 1)}"
     )
@@ -35,12 +36,12 @@ def status_text(
     if outcome is None:
         line.append("Type to search.", style="dim")
     elif outcome.error:
-        line.append(outcome.error, style=WARN_STYLE)
+        line.append(printable(outcome.error), style=WARN_STYLE)
     elif outcome.result is not None and not outcome.result.hits:
-        line.append(f"No paragraph matches {outcome.query!r}.", style=WARN_STYLE)
+        line.append(printable(f"No paragraph matches {outcome.query!r}."), style=WARN_STYLE)
         if outcome.suggestion:
             line.append("  Did you mean ")
-            line.append(outcome.suggestion, style="bold")
+            line.append(printable(outcome.suggestion), style="bold")
             line.append("? (F2 searches for it)")
     elif outcome.result is not None:
         result = outcome.result
@@ -58,7 +59,7 @@ def status_text(
             line.append(f" · {result.elapsed_ms:.0f} ms")
         if outcome.suggestion:
             line.append(" · did you mean ")
-            line.append(outcome.suggestion, style="bold")
+            line.append(printable(outcome.suggestion), style="bold")
             line.append("? (F2)")
     if info is not None:
         line.append(" · " if line.plain else "")
@@ -66,7 +67,7 @@ def status_text(
     if outcome is not None and outcome.result is not None:
         for notice in outcome.result.notices:
             line.append("\n")
-            line.append("⚠ " + notice, style=WARN_STYLE)
+            line.append("⚠ " + printable(notice), style=WARN_STYLE)
     return line
 
 
