@@ -23,7 +23,8 @@ from whoosh.qparser import syntax
 from whoosh.qparser.plugins import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, PrefixPlugin
 from whoosh.qparser.plugins import WildcardPlugin as _Wildcard
 
-from index.schema import SEARCH_FIELDS, WRITTEN_FIELD, WRITTEN_WEIGHT
+from index import schema
+from index.schema import SEARCH_FIELDS, WRITTEN_FIELD
 
 _PATTERNS = (
     PhrasePlugin.PhraseNode,
@@ -37,7 +38,7 @@ _GROUPS = count(1)
 def word_fields() -> dict[str, float]:
     """The fields a bare word is looked up in, with their weights (read at each
     parse: the relevance harness changes them in place)."""
-    return {**SEARCH_FIELDS, WRITTEN_FIELD: WRITTEN_WEIGHT}
+    return {**SEARCH_FIELDS, WRITTEN_FIELD: schema.WRITTEN_WEIGHT}
 
 
 class WrittenFormsPlugin(MultifieldPlugin):
