@@ -651,6 +651,8 @@ class Engine:
             written = fieldname == WRITTEN_FIELD  # marked WRITTEN (search.highlight)
             if isinstance(leaf, wq.Phrase) or not (written or fieldname in SEARCH_FIELDS):
                 continue
+            if written and getattr(leaf, "word_group", None) is not None:
+                continue  # a bare word's written form: its stems light up all it matched
             mark = WRITTEN if written else ""
             if texts is not None and isinstance(leaf, wq.MultiTerm):
                 if written:

@@ -35,18 +35,21 @@ def match_spans(
     language's analyzer (index.analysis), so a token is matched by its stem or by
     its written form."""
     phrases = list(phrases)
-    tokens = [
-        (t.text, t.pos, t.startchar, t.endchar)
-        for t in analyzer(text, positions=True, chars=True, mode="index")
-    ]
-    wanted = any(w.startswith(WRITTEN) for w in terms) or any(
-        w.startswith(WRITTEN) for words, _ in phrases for w in words
-    )
-    if written is not None and wanted:
-        forms = {t.pos: WRITTEN + t.text for t in written(text, positions=True, mode="index")}
-        tokens = [(w, pos, s, e, forms.get(pos)) for w, pos, s, e in tokens]
+    wanted = [w for w in terms] + [w for words, _ in phrases for w in words]
+    marked = sum(1 for w in wanted if w.startswith(WRITTEN))
+    if written is not None and marked == len(wanted):  # written forms only: one pass
+        tokens = [
+            ("", t.pos, t.startchar, t.endchar, WRITTEN + t.text)
+            for t in written(text, positions=True, chars=True, mode="index")
+        ]
     else:
-        tokens = [(w, pos, s, e, None) for w, pos, s, e in tokens]
+        tokens = [
+            (t.text, t.pos, t.startchar, t.endchar, None)
+            for t in analyzer(text, positions=True, chars=True, mode="index")
+        ]
+        if written is not None and marked:
+            forms = {t.pos: WRITTEN + t.text for t in written(text, positions=True, mode="index")}
+            tokens = [(w, pos, s, e, forms.get(pos)) for w, pos, s, e, _ in tokens]
     spans: list[Span] = [(s, e) for word, _, s, e, form in tokens if word in terms or form in terms]
     by_pos = {pos: i for i, (_, pos, _, _, _) in enumerate(tokens)}
 
