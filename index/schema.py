@@ -79,7 +79,7 @@ SEARCH_FIELDS: dict[str, float] = {field_for("text", lang): 1.0 for lang in ANAL
 # so that paragraphs saying the word as typed outrank those that only share its stem.
 WRITTEN_FIELD = "exact"
 # Chosen on the relevance collections (bench/RESULTS.md).
-WRITTEN_WEIGHT = 0.5
+WRITTEN_WEIGHT = 0.25
 
 # Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
 # `text:`, `title:` and `heading:` are looked up in every language's field.
