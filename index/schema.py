@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import ANALYZERS, keyword_analyzer
+from index.analysis import ANALYZERS, keyword_analyzer, written_analyzer
 from index.folded_text import FoldedText, Sections, sections
 from index.languages import ANALYZED, ENGLISH
 
@@ -21,7 +21,8 @@ from index.languages import ANALYZED, ENGLISH
 # 2: per-language text/title/heading fields, shared stop words, `tags`.
 # 3: the title and heading folded into the text field as weighted words.
 # 4: Snowball stemming by PyStemmer (Whoosh's port merged `organism` and `organ`).
-SCHEMA_VERSION = 4
+# 5: the `exact` field of written forms; British -ise/-isation/-yse spellings folded.
+SCHEMA_VERSION = 5
 
 # Fields that exist once per analysed language.
 LANGUAGE_FIELDS = ("text", "title", "heading")
@@ -69,6 +70,16 @@ def language_variants(base: str) -> list[str]:
 # Fields a bare query word is looked up in (every language's text, which holds the
 # title and heading too), with their weights.
 SEARCH_FIELDS: dict[str, float] = {field_for("text", lang): 1.0 for lang in ANALYZED}
+
+# Every paragraph's words in their written form (case, accents and quotes folded, not
+# stemmed; index.analysis.written_analyzer), in one field for every language, its
+# title and heading folded in as in the text field: Elasticsearch's `exact`
+# sub-field. Quoted words and phrases, wildcards, prefixes and fuzzy terms are
+# matched here; a bare word is scored here too, at WRITTEN_WEIGHT beside its stem,
+# so that paragraphs saying the word as typed outrank those that only share its stem.
+WRITTEN_FIELD = "exact"
+# Chosen on the relevance collections (bench/RESULTS.md).
+WRITTEN_WEIGHT = 0.25
 
 # Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
 # `text:`, `title:` and `heading:` are looked up in every language's field.
@@ -143,4 +154,5 @@ def build_schema() -> Schema:
         fields[field_for("text", lang)] = FoldedText(analyzer=analyzer, stored=stored, phrase=True)
         for base in ("title", "heading"):
             fields[field_for(base, lang)] = TEXT(analyzer=analyzer, stored=stored, phrase=True)
+    fields[WRITTEN_FIELD] = FoldedText(analyzer=written_analyzer(), stored=False, phrase=True)
     return Schema(**fields)

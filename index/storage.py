@@ -29,7 +29,7 @@ from index.locking import INFO_NAME, LOCK_NAME, write_atomic
 from index.manifest import MANIFEST_NAME
 from index.safe_toc import UnsafeToc
 from index.safe_toc import install as install_safe_toc
-from index.schema import SCHEMA_VERSION, build_schema, field_for, folded_text
+from index.schema import SCHEMA_VERSION, WRITTEN_FIELD, build_schema, field_for, folded_text
 
 FORMAT_FILE = "search-index.json"
 # What the last commit wrote: the TOC's digest and every segment file's size, so a
@@ -513,13 +513,16 @@ class ParagraphWriter:
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
-            # The text field also holds the title and heading (index.folded_text).
+            # The text field also holds the title and heading (index.folded_text),
+            # and so does the field of written forms, for every language.
+            indexed = folded_text(p.text, title, p.heading)
             fields = dict(
                 common,
                 paragraph=p.number,
-                **_localised("text", p.text, lang, indexed=folded_text(p.text, title, p.heading)),
+                **_localised("text", p.text, lang, indexed=indexed),
                 **_localised("heading", p.heading, lang),
             )
+            fields[WRITTEN_FIELD] = indexed
             if p.page is not None:
                 fields["page"] = p.page
             self._w.add_document(**fields)

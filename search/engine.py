@@ -20,10 +20,10 @@ from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.matching import WrappingMatcher
 from whoosh.reading import TermNotFound
 
-from index.schema import SEARCH_FIELDS
+from index.schema import SEARCH_FIELDS, WRITTEN_FIELD
 from index.storage import folder_identity, open_index
 from search import expansion
-from search.highlight import Span, match_spans
+from search.highlight import WRITTEN, Span, match_spans
 from search.languages import text_field
 from search.query import (
     EmptyQuery,
@@ -164,6 +164,7 @@ class Engine:
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
         self.analyzer = self.schema["text"].analyzer
+        self.written = self.schema[WRITTEN_FIELD].analyzer  # written forms (search.written)
         self.strategy = strategy
         self.weighting = weighting if weighting is not None else LuceneBM25()
         self.drop_function_words = True  # in sentence-long queries (see search.prose)
@@ -735,24 +736,33 @@ class Engine:
             return set(), []
         reader = self.searcher.reader()
         words: set[str] | None = None  # the texts' words, analysed only when needed
+        forms: set[str] | None = None  # and their written forms
         terms: set[str] = set()
         for leaf in pos.leaves():
-            if isinstance(leaf, wq.Phrase) or leaf.field() not in SEARCH_FIELDS:
+            fieldname = leaf.field()
+            written = fieldname == WRITTEN_FIELD  # marked WRITTEN (search.highlight)
+            if isinstance(leaf, wq.Phrase) or not (written or fieldname in SEARCH_FIELDS):
                 continue
+            if written and getattr(leaf, "word_group", None) is not None:
+                continue  # a bare word's written form: its stems light up all it matched
+            mark = WRITTEN if written else ""
             if texts is not None and isinstance(leaf, wq.MultiTerm):
-                if words is None:
-                    words = _words(texts, self.analyzer)
-                local = _expand_within(leaf, words)
+                if written:
+                    forms = forms if forms is not None else _words(texts, self.written)
+                else:
+                    words = words if words is not None else _words(texts, self.analyzer)
+                local = _expand_within(leaf, forms if written else words)
                 if local is not None:
-                    terms |= local
+                    terms |= {mark + w for w in local}
                     continue
             try:
                 expanded = leaf.expanded_terms(reader)
             except Exception:  # a term type Whoosh cannot expand here; nothing to light
                 continue
-            for fieldname, text in expanded:
-                if fieldname in SEARCH_FIELDS:
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+            for name, text in expanded:
+                if name in SEARCH_FIELDS or name == WRITTEN_FIELD:
+                    word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                    terms.add(mark + word)
         return terms, [p for p in phrases(pos)]
 
     def term_shares(self, docnum: int, parts: list[tuple[str, wq.Query]]) -> list[TermShare]:
@@ -940,8 +950,8 @@ class Engine:
             heading=f.get("heading", ""),
             paragraph=int(f.get("paragraph", 0)),
             text=text,
-            highlights=match_spans(text, analyzer, terms, phrase_list),
-            title_highlights=match_spans(title, analyzer, terms, phrase_list),
+            highlights=match_spans(text, analyzer, terms, phrase_list, self.written),
+            title_highlights=match_spans(title, analyzer, terms, phrase_list, self.written),
             date=f.get("date"),
             source=f.get("source", ""),
             page=f.get("page"),
@@ -1028,7 +1038,9 @@ def _label(part: wq.Query, surface: dict[str, str]) -> str:
 
 
 def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
-    if leaf.field() == "text":
+    if leaf.field() == WRITTEN_FIELD and getattr(leaf, "word_group", None) is not None:
+        return None  # a bare word's written form: its stem names it, as typed
+    if leaf.field() in ("text", WRITTEN_FIELD):
         if isinstance(leaf, wq.Phrase):
             quoted = '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
             return quoted + (f"~{leaf.slop}" if leaf.slop > 1 else "")

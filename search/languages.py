@@ -15,10 +15,12 @@ from whoosh.qparser.plugins import Plugin
 
 from index.languages import analysis_language
 from index.schema import LANGUAGE_FIELDS, field_for, language_variants
+from search.written import WordGroup
 
 
 class LanguageFieldsPlugin(Plugin):
-    """Expand `text:`/`title:`/`heading:` terms over every language's field."""
+    """Expand `text:`/`title:`/`heading:` terms over every language's field, scored
+    as one word (search.blended)."""
 
     # Before MultifieldPlugin (110): only terms a person gave a field name are touched.
     priority = 100
@@ -36,12 +38,12 @@ class LanguageFieldsPlugin(Plugin):
                     twin = copy.copy(node)
                     twin.set_fieldname(name, override=True)
                     copies.append(twin)
-                wrap = BodyOnlyGroup if node.fieldname == "text" else syntax.OrGroup
+                wrap = BodyOnlyGroup if node.fieldname == "text" else WordGroup
                 group[i] = wrap(copies)
         return group
 
 
-class BodyOnlyGroup(syntax.OrGroup):
+class BodyOnlyGroup(WordGroup):
     """`text:` looks at the paragraph's own words only (see search.body_only)."""
 
     def query(self, parser):
