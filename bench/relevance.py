@@ -260,6 +260,9 @@ def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
         help="rank partial matches after the every-word ones for keyword queries too "
         "(what `search --fill` does)",
     )
+    p.add_argument(
+        "--written", type=float, default=None, help="weight of a bare word's written form"
+    )
     p.add_argument("--corpora", type=Path, default=CORPORA)
     p.add_argument("--depth", type=int, default=DEPTH, help="documents ranked per query")
     p.add_argument("--no-latency", action="store_true", help="skip the timed search call")
@@ -277,8 +280,13 @@ def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
     return p
 
 
-def apply_fields(fields: str | None) -> None:
-    """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place)."""
+def apply_fields(fields: str | None, written: float | None = None) -> None:
+    """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place);
+    `--written`: another weight for the written form (index.fields.WRITTEN_WEIGHT)."""
+    if written is not None:
+        from index import fields as index_fields
+
+        index_fields.WRITTEN_WEIGHT = written
     if fields:
         from index.fields import SEARCH_FIELDS
 
@@ -294,7 +302,7 @@ def collections(args: argparse.Namespace) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    apply_fields(args.fields)
+    apply_fields(args.fields, args.written)
     names = collections(args)
     refs = references(args.corpora)
     args.cache.mkdir(parents=True, exist_ok=True)

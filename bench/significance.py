@@ -96,7 +96,7 @@ def _row(label: str, r: dict[str, float], ref: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = relevance.build_parser(__doc__).parse_args(argv)
-    relevance.apply_fields(args.fields)
+    relevance.apply_fields(args.fields, args.written)
     refs = relevance.references(args.corpora)
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"# ours against bm25s k1={REF_K1} b={REF_B}: nDCG@10 per query, paired tests")

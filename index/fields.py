@@ -44,6 +44,16 @@ def text_field(lang: str, base: str = "text") -> str:
 # title and heading too), with their weights.
 SEARCH_FIELDS: dict[str, float] = {field_for("text", lang): 1.0 for lang in ANALYZED}
 
+# Every paragraph's words in their written form (case, accents and quotes folded, not
+# stemmed; index.whoosh.analysis.written_analyzer), in one field for every language,
+# its title and heading folded in as in the text field: Elasticsearch's `exact`
+# sub-field. Quoted words and phrases, wildcards, prefixes and fuzzy terms are
+# matched here; a bare word is scored here too, at WRITTEN_WEIGHT beside its stem,
+# so that paragraphs saying the word as typed outrank those that only share its stem.
+WRITTEN_FIELD = "exact"
+# Chosen on the relevance collections (bench/RESULTS.md).
+WRITTEN_WEIGHT = 0.25
+
 # Fields a person can name in a query (`title:moscow`, `date:2024`, `path:reports/*`).
 # `text:`, `title:` and `heading:` are looked up in every language's field.
 QUERY_FIELDS = (

@@ -222,6 +222,10 @@ class Backend(TermStatistics):
         return float(score or 0.0)
 
     @abstractmethod
+    def written_analyzer(self):
+        """The analyzer of the written forms (terms marked WRITTEN), or None."""
+
+    @abstractmethod
     def text_analyzer(self, lang: str):
         """The analyzer that reads a paragraph in language `lang` (for highlighting)."""
 

@@ -341,6 +341,7 @@ class Engine:
         title = f.get("title", "")
         lang = f.get("lang", "")
         analyzer = self.backend.text_analyzer(lang)  # the document language's own
+        written = self.backend.written_analyzer()
         return Hit(
             rank=rank,
             score=score,
@@ -350,8 +351,8 @@ class Engine:
             heading=f.get("heading", ""),
             paragraph=int(f.get("paragraph", 0)),
             text=text,
-            highlights=match_spans(text, analyzer, terms, phrase_list),
-            title_highlights=match_spans(title, analyzer, terms, phrase_list),
+            highlights=match_spans(text, analyzer, terms, phrase_list, written),
+            title_highlights=match_spans(title, analyzer, terms, phrase_list, written),
             date=f.get("date"),
             source=f.get("source", ""),
             page=f.get("page"),

@@ -26,6 +26,7 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 from index.languages import ARABIC, ENGLISH, GERMAN
+from index.spelling_variants import american
 
 # Arabic diacritics (tashkeel, U+064B-U+065F, superscript alef U+0670) and the
 # tatweel (U+0640) are part of a word, not separators.
@@ -150,6 +151,16 @@ class SnowballStemFilter(Filter):
             yield t
 
 
+class AmericanSpellingFilter(Filter):
+    """`privatisation` as `privatization`, `analysed` as `analyzed`; `rise`, `wise` and
+    `surprise` untouched (index.spelling_variants)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = american(t.text)
+            yield t
+
+
 class ArabicNormaliseFilter(Filter):
     """Fold the spelling variants Arabic writers mix freely: alef forms, yaa, taa marbuta."""
 
@@ -200,8 +211,14 @@ def _common():
 
 
 def english_analyzer():
-    """Shared steps, then accent folding and the Snowball English stemmer."""
-    return _common() | CharsetFilter(accent_map) | SnowballStemFilter("english")
+    """Shared steps, then accent folding, British spellings as American ones, and the
+    Snowball English stemmer."""
+    return (
+        _common()
+        | CharsetFilter(accent_map)
+        | AmericanSpellingFilter()
+        | SnowballStemFilter("english")
+    )
 
 
 def german_analyzer():
@@ -212,6 +229,16 @@ def german_analyzer():
 def arabic_analyzer():
     """Shared steps, then Arabic letter normalisation and light stemming."""
     return _common() | ArabicNormaliseFilter() | ArabicStemFilter()
+
+
+def written_analyzer():
+    """The written form of a word, in every language: the shared steps (case,
+    typographic quotes, the same stop words), accents and Arabic letter variants
+    folded, British spellings as American ones; never stemmed. `privatization` and
+    `private` are two words here (index.whoosh.schema's `exact` field)."""
+    return (
+        _common() | CharsetFilter(accent_map) | ArabicNormaliseFilter() | AmericanSpellingFilter()
+    )
 
 
 ANALYZERS = {ENGLISH: english_analyzer, GERMAN: german_analyzer, ARABIC: arabic_analyzer}

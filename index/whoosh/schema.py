@@ -11,16 +11,17 @@ import sys
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.fields import field_for
+from index.fields import WRITTEN_FIELD, field_for
 from index.languages import ANALYZED, ENGLISH
-from index.whoosh.analysis import ANALYZERS, keyword_analyzer
+from index.whoosh.analysis import ANALYZERS, keyword_analyzer, written_analyzer
 from index.whoosh.folded_text import FoldedText, Sections, sections
 
 # Bumped whenever a field or analyzer changes in a way old indexes cannot serve.
 # 2: per-language text/title/heading fields, shared stop words, `tags`.
 # 3: the title and heading folded into the text field as weighted words.
 # 4: Snowball stemming by PyStemmer (Whoosh's port merged `organism` and `organ`).
-SCHEMA_VERSION = 4
+# 5: the `exact` field of written forms; British -ise/-isation/-yse spellings folded.
+SCHEMA_VERSION = 5
 
 # How much a word of the title or heading counts, folded into every paragraph's
 # text field (index.whoosh.folded_text), against 1 for a word of the paragraph itself.
@@ -97,6 +98,7 @@ def build_schema() -> Schema:
         fields[field_for("text", lang)] = FoldedText(analyzer=analyzer, stored=stored, phrase=True)
         for base in ("title", "heading"):
             fields[field_for(base, lang)] = TEXT(analyzer=analyzer, stored=stored, phrase=True)
+    fields[WRITTEN_FIELD] = FoldedText(analyzer=written_analyzer(), stored=False, phrase=True)
     return Schema(**fields)
 
 

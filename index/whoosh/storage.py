@@ -23,7 +23,7 @@ from index.errors import (
     IndexWriteFailed,
     SearchToolError,
 )
-from index.fields import field_for
+from index.fields import WRITTEN_FIELD, field_for
 from index.languages import ENGLISH, analysis_language
 from index.locations import chosen_index_dir
 from index.locking import INFO_NAME, LOCK_NAME, write_atomic
@@ -516,13 +516,16 @@ class ParagraphWriter(ParagraphStore):
         if doc.date is not None:
             common["date"] = doc.date
         for p in doc.paragraphs:
-            # The text field also holds the title and heading (index.whoosh.folded_text).
+            # The text field also holds the title and heading (index.whoosh.folded_text),
+            # and so does the field of written forms, for every language.
+            indexed = folded_text(p.text, title, p.heading)
             fields = dict(
                 common,
                 paragraph=p.number,
-                **_localised("text", p.text, lang, indexed=folded_text(p.text, title, p.heading)),
+                **_localised("text", p.text, lang, indexed=indexed),
                 **_localised("heading", p.heading, lang),
             )
+            fields[WRITTEN_FIELD] = indexed
             if p.page is not None:
                 fields["page"] = p.page
             self._w.add_document(**fields)

@@ -14,10 +14,12 @@ from whoosh.qparser import syntax
 from whoosh.qparser.plugins import Plugin
 
 from index.fields import LANGUAGE_FIELDS, language_variants
+from search.query.written import WordGroup
 
 
 class LanguageFieldsPlugin(Plugin):
-    """Expand `text:`/`title:`/`heading:` terms over every language's field."""
+    """Expand `text:`/`title:`/`heading:` terms over every language's field, scored
+    as one word (search.blended)."""
 
     # Before MultifieldPlugin (110): only terms a person gave a field name are touched.
     priority = 100
@@ -35,12 +37,12 @@ class LanguageFieldsPlugin(Plugin):
                     twin = copy.copy(node)
                     twin.set_fieldname(name, override=True)
                     copies.append(twin)
-                wrap = BodyOnlyGroup if node.fieldname == "text" else syntax.OrGroup
+                wrap = BodyOnlyGroup if node.fieldname == "text" else WordGroup
                 group[i] = wrap(copies)
         return group
 
 
-class BodyOnlyGroup(syntax.OrGroup):
+class BodyOnlyGroup(WordGroup):
     """`text:` looks at the paragraph's own words only (see search.query.body_only)."""
 
     def query(self, parser):

@@ -18,14 +18,14 @@ from whoosh.qparser import (
     AndGroup,
     FuzzyTermPlugin,
     GtLtPlugin,
-    MultifieldPlugin,
     PlusMinusPlugin,
     QueryParser,
 )
 
-from index.fields import QUERY_FIELDS, SEARCH_FIELDS
+from index.fields import QUERY_FIELDS, SEARCH_FIELDS, WRITTEN_FIELD
 from search.query.fields import LanguageFieldsPlugin
 from search.query.near import unordered, write_out_near
+from search.query.written import WRITTEN, WrittenFormsPlugin
 
 MAX_QUERY_CHARS = 2000
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -97,7 +97,7 @@ class _Parser(QueryParser):
 
 def make_parser(schema) -> QueryParser:
     parser = _Parser(None, schema, group=AndGroup)
-    parser.add_plugin(MultifieldPlugin(list(SEARCH_FIELDS), fieldboosts=SEARCH_FIELDS))
+    parser.add_plugin(WrittenFormsPlugin())  # bare words, quoted words, patterns
     parser.add_plugin(LanguageFieldsPlugin())  # `title:x` looks in every language's title
     parser.add_plugin(FuzzyPlugin())
     parser.add_plugin(GtLtPlugin())
@@ -310,11 +310,16 @@ def _fields(q: wq.Query) -> set[str]:
     return {leaf.field() for leaf in q.leaves() if leaf.field()}
 
 
+# The fields whose words are a query's free words: the paragraph text (and its
+# other languages' fields, which always come with it) and the written forms.
+_FREE_FIELDS = {"text", WRITTEN_FIELD}
+
+
 def _is_free(q: wq.Query) -> bool:
     """A bare word or phrase (looked up in the paragraph text), not a constraint."""
     return (
         not isinstance(q, wq.Not)
-        and "text" in _fields(q)
+        and bool(_FREE_FIELDS & _fields(q))
         and not isinstance(q, wq.AndNot | wq.AndMaybe)
     )
 
@@ -359,13 +364,16 @@ def free_parts(q: wq.Query) -> list[wq.Query]:
         for child in q.children():
             groups.setdefault(_word_key(child), []).append(child)
         parts = [g[0] if len(g) == 1 else wq.Or(g) for g in groups.values()]
-        return [p for p in parts if "text" in _fields(p) and not isinstance(p, wq.Not)]
+        return [p for p in parts if _FREE_FIELDS & _fields(p) and not isinstance(p, wq.Not)]
     if isinstance(q, wq.And):
         return [c for c in q.children() if _is_free(c)]
     return [q] if _is_free(q) else []
 
 
 def _word_key(q: wq.Query) -> tuple:
+    group = getattr(q, "word_group", None)
+    if group is not None:  # one typed word's leaves (search.query.written)
+        return ("word", group)
     if q.is_leaf() and q.field() in SEARCH_FIELDS:
         words = getattr(q, "words", None) or [getattr(q, "text", None)]
         return (type(q).__name__, tuple(words))
@@ -376,6 +384,9 @@ def _single_word(q: wq.Query) -> bool:
     """An OR of one word, pattern or phrase across the SEARCH_FIELDS (the multifield
     plugin's expansion of one bare word)."""
     leaves = list(q.leaves())
+    groups = {getattr(leaf, "word_group", None) for leaf in leaves}
+    if len(leaves) > 1 and None not in groups:
+        return len(groups) == 1  # one typed word (search.query.written)
     if len(leaves) < 2 or {leaf.field() for leaf in leaves} - set(SEARCH_FIELDS):
         return False
     kinds = {type(leaf) for leaf in leaves}
@@ -405,6 +416,8 @@ def phrases(q: wq.Query) -> list[tuple[list[str], int]]:
     found: list[tuple[list[str], int]] = []
     if isinstance(q, wq.Phrase):
         words = [w.decode() if isinstance(w, bytes) else w for w in q.words]
+        if q.fieldname == WRITTEN_FIELD:
+            words = [WRITTEN + w for w in words]
         found.append((words, q.slop))
     for child in q.children():
         found.extend(phrases(child))

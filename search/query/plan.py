@@ -15,6 +15,7 @@ from functools import cached_property
 
 from whoosh import query as wq
 
+from index.fields import WRITTEN_FIELD
 from search.query.parsing import (
     MAX_QUERY_CHARS,
     _is_free,
@@ -59,7 +60,9 @@ class QueryPlan:
         return {
             leaf.field()
             for leaf in self.query.leaves()
-            if leaf.field() and not leaf.field().startswith("text")
+            if leaf.field()
+            and not leaf.field().startswith("text")
+            and leaf.field() != WRITTEN_FIELD
         }
 
     @cached_property
@@ -109,7 +112,9 @@ def label(part: wq.Query, surface: dict[str, str]) -> str:
 
 
 def _leaf_label(leaf: wq.Query, surface: dict[str, str]) -> str | None:
-    if leaf.field() == "text":
+    if leaf.field() == WRITTEN_FIELD and getattr(leaf, "word_group", None) is not None:
+        return None  # a bare word's written form: its stem names it, as typed
+    if leaf.field() in ("text", WRITTEN_FIELD):
         if isinstance(leaf, wq.Phrase):
             quoted = '"' + " ".join(surface.get(str(w), str(w)) for w in leaf.words) + '"'
             return quoted + (f"~{leaf.slop}" if leaf.slop > 1 else "")

@@ -18,11 +18,12 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 from whoosh.reading import TermNotFound
 
-from index.fields import SEARCH_FIELDS, text_field
+from index.fields import SEARCH_FIELDS, WRITTEN_FIELD, text_field
 from index.whoosh.storage import folder_identity, open_index
 from search.backend import Backend, Limit, Ranked, RankOptions
 from search.query.parsing import positive
 from search.query.plan import QueryPlan, read
+from search.query.written import WRITTEN
 from search.results import TermShare
 from search.whoosh import patches, patterns, ranking
 from search.whoosh.collecting import Deadline, interrupt_after
@@ -42,6 +43,7 @@ class WhooshBackend(Backend):
         self._folder = folder_identity(self.index_dir)
         self.ix = open_index(self.index_dir)
         self.schema = self.ix.schema
+        self.written = self.schema[WRITTEN_FIELD].analyzer  # written forms (search.query.written)
         self.weighting = weighting if weighting is not None else LuceneBM25()
         self._function_stems: dict[str, set[str]] = {}  # by field
         self._searcher = None
@@ -264,6 +266,9 @@ class WhooshBackend(Backend):
     def plain_score(self, score: float | None) -> float:
         return strip_tier(float(score or 0.0))
 
+    def written_analyzer(self):
+        return self.written
+
     def text_analyzer(self, lang: str):
         return self.schema[text_field(lang)].analyzer  # the document language's own
 
@@ -280,24 +285,34 @@ class WhooshBackend(Backend):
             return set(), []
         reader = self.searcher.reader()
         words: set[str] | None = None  # the texts' words, analysed only when needed
+        forms: set[str] | None = None  # and their written forms
         terms: set[str] = set()
         for leaf in pos.leaves():
-            if isinstance(leaf, wq.Phrase) or leaf.field() not in SEARCH_FIELDS:
+            fieldname = leaf.field()
+            written = fieldname == WRITTEN_FIELD  # marked WRITTEN (search.highlight)
+            if isinstance(leaf, wq.Phrase) or not (written or fieldname in SEARCH_FIELDS):
                 continue
+            if written and getattr(leaf, "word_group", None) is not None:
+                continue  # a bare word's written form: its stems light up all it matched
+            mark = WRITTEN if written else ""
             if texts is not None and isinstance(leaf, wq.MultiTerm):
-                if words is None:
-                    words = _words(texts, self.schema["text"].analyzer)
-                local = _expand_within(leaf, words)
+                if written:
+                    forms = forms if forms is not None else _words(texts, self.written)
+                else:
+                    analyzer = self.schema["text"].analyzer
+                    words = words if words is not None else _words(texts, analyzer)
+                local = _expand_within(leaf, forms if written else words)
                 if local is not None:
-                    terms |= local
+                    terms |= {mark + w for w in local}
                     continue
             try:
                 expanded = leaf.expanded_terms(reader)
             except Exception:  # a term type Whoosh cannot expand here; nothing to light
                 continue
-            for fieldname, text in expanded:
-                if fieldname in SEARCH_FIELDS:
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+            for name, text in expanded:
+                if name in SEARCH_FIELDS or name == WRITTEN_FIELD:
+                    word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                    terms.add(mark + word)
         return terms, [p for p in phrases(pos)]
 
     def shares(

@@ -21,8 +21,7 @@ from whoosh.matching import ArrayUnionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
-from index.fields import field_language
-from index.languages import ANALYZED, ENGLISH
+from index.fields import field_language, language_variants
 from search.backend import (  # the strategies' names live at the seam
     ADAPTIVE,
     ALL_FIRST,
@@ -42,26 +41,33 @@ def lucene_idf(doc_count: int, doc_freq: int) -> float:
 
 
 def field_doc_count(searcher, fieldname: str) -> int:
-    """How many paragraphs have `fieldname`: Lucene's `docCount`, BM25's N.
+    """How many paragraphs a field's statistics count: Lucene's `docCount`, BM25's N.
 
-    Each language's words are in its own fields, so English statistics must not count
-    German or Arabic paragraphs: with them, adding German documents to an archive
-    would change the idf and average length of every English word, and so the
-    ranking of English results. A paragraph is in the fields of its document's
-    analysis language, which the `lang` field records (kept per searcher: a few term
-    lookups).
+    Every paragraph, for each language's text, title and heading field alike: a
+    word's rarity is counted over every language's field together (search.query.blended),
+    so an English word ranks on a mixed archive as it does on an English-only one.
+    (Counted per language, adding German documents changed no English statistic,
+    but made every English word that also turns up in German, `oil` in `Oilers`,
+    rare in the German field, and its German paragraphs first.)
     """
-    total = searcher.doc_count_all()
-    lang = field_language(fieldname)
-    if lang is None:
-        return total
-    counts = searcher.__dict__.get("_language_doc_counts")
-    if counts is None:
-        others = [code for code in ANALYZED if code != ENGLISH]
-        counts = {code: searcher.doc_frequency("lang", code) for code in others}
-        counts[ENGLISH] = total - sum(counts.values())
-        searcher._language_doc_counts = counts
-    return counts[lang]
+    return searcher.doc_count_all()
+
+
+def combined_field_length(searcher, fieldname: str) -> int:
+    """The total length of `fieldname`, over every language's field of its kind
+    (the average length BM25 divides by is that of all of them); kept per searcher."""
+    if field_language(fieldname) is None:
+        return searcher.field_length(fieldname)
+    kept = searcher.__dict__.setdefault("_combined_field_lengths", {})
+    base = fieldname.partition("_")[0]
+    found = kept.get(base)
+    if found is None:
+        found = kept[base] = sum(
+            searcher.field_length(name)
+            for name in language_variants(base)
+            if name in searcher.schema
+        )
+    return found
 
 
 class LuceneBM25(WeightingModel):
@@ -78,6 +84,14 @@ class LuceneBM25(WeightingModel):
         self.b = b
         self.field_b = dict(field_b or {})
         self.delta = delta  # BM25+ (Lv & Zhai): a floor for any occurrence, 0 = off
+        self.doc_frequency: int | None = None  # fixed by with_doc_frequency
+
+    def with_doc_frequency(self, doc_frequency: int) -> LuceneBM25:
+        """This model with a word's document frequency given, not looked up: the
+        blended one of its group (search.query.blended)."""
+        twin = LuceneBM25(self.k1, self.b, self.field_b, self.delta)
+        twin.doc_frequency = doc_frequency
+        return twin
 
     def supports_block_quality(self) -> bool:
         return True
@@ -86,20 +100,37 @@ class LuceneBM25(WeightingModel):
         if not searcher.schema[fieldname].scorable:
             return WeightScorer.for_(searcher, fieldname, text)
         return LuceneBM25Scorer(
-            searcher, fieldname, text, self.k1, self.field_b.get(fieldname, self.b), qf, self.delta
+            searcher,
+            fieldname,
+            text,
+            self.k1,
+            self.field_b.get(fieldname, self.b),
+            qf,
+            self.delta,
+            self.doc_frequency,
         )
 
 
 class LuceneBM25Scorer(WeightLengthScorer):
     def __init__(
-        self, searcher, fieldname, text, k1: float, b: float, qf: int = 1, delta: float = 0.0
+        self,
+        searcher,
+        fieldname,
+        text,
+        k1: float,
+        b: float,
+        qf: int = 1,
+        delta: float = 0.0,
+        doc_frequency: int | None = None,
     ):
         # idf and average length are collection statistics: take them from the
         # top-level searcher, not the segment being scored.
         parent = searcher.get_parent()
         n_docs = max(1, field_doc_count(parent, fieldname))
-        self.idf = lucene_idf(n_docs, parent.doc_frequency(fieldname, text))
-        self.avgfl = parent.field_length(fieldname) / n_docs or 1.0
+        if doc_frequency is None:
+            doc_frequency = parent.doc_frequency(fieldname, text)
+        self.idf = lucene_idf(n_docs, doc_frequency)
+        self.avgfl = combined_field_length(parent, fieldname) / n_docs or 1.0
         self.k1, self.b, self.qf, self.delta = k1, b, qf, delta
         self.setup(searcher, fieldname, text)
 

@@ -297,12 +297,16 @@ def test_did_you_mean_leaves_numbers_and_field_values_alone(engine):
 
 
 def test_a_fuzzy_word_ranks_the_common_spelling_above_a_rare_near_miss(tmp_path):
-    # `goverment~` (stem `gover`) is one edit from `goer` and from `govern`: scored
-    # by their own idf, the one paragraph with `goers` came first.
-    records = [{"id": "goers", "title": "Queue", "text": "Cinema goers queued outside."}] + [
+    # `government~` is one edit from the rare misspelling `goverment`: scored by its
+    # own idf, the one paragraph with the rare word came first. (Over stems,
+    # `goverment~` was `gover~`, one edit from `goer`; fuzzy terms now expand over
+    # written forms, where `goers` is three edits away.)
+    records = [{"id": "odd", "title": "Queue", "text": "Goverment 7 queued outside."}] + [
         {"id": f"g{i}", "title": "Queue", "text": f"Government {i} queued outside."}
         for i in range(6)
     ]
+    records.append({"id": "goers", "title": "Queue", "text": "Cinema goers queued outside."})
     with Engine(index_records(records, tmp_path)) as engine:
-        hits = engine.search("goverment~", limit=10, suggest=False).hits
-    assert [h.doc_id for h in hits][-1] == "goers" and len(hits) == 7
+        hits = engine.search("government~", limit=10, suggest=False).hits
+        assert [h.doc_id for h in hits][-1] == "odd" and len(hits) == 7
+        assert "goers" not in {h.doc_id for h in engine.search("goverment~", limit=10).hits}
