@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from index.fields import field_language
+from search.query.blended import BlendedTerm
 
 CHECK_EVERY = 1023  # paragraphs stepped between looks at the clock (a mask)
 # Up to this many matches a file list reads each one's stored path; past it, it
@@ -47,17 +48,36 @@ def from_postings(reader, q: wq.Query) -> int | None:
     if isinstance(q, wq.Not):
         inner = from_postings(reader, q.query)
         return None if inner is None else reader.doc_count() - inner
-    if type(q) is wq.Term:
+    if _is_term(q):
         return reader.doc_frequency(q.fieldname, q.text) if q.fieldname in reader.schema else 0
     if type(q) is wq.Or and _disjoint_terms(q.subqueries):
         return sum(from_postings(reader, t) or 0 for t in q.subqueries)
+    if type(q) is wq.Or and all(_is_term(c) for c in q.subqueries):
+        # A bare word: its stem in each language's field and its written form (`exact`),
+        # which overlap. Their posting lists are read as ids and joined: no scoring, no
+        # matcher tree, and exact where a sum of frequencies would count twice.
+        return len(set().union(*(_posting_ids(reader, c) for c in q.subqueries)))
     return None
+
+
+def _is_term(q: wq.Query) -> bool:
+    """One word in one field; a BlendedTerm matches what its Term does (it scores apart)."""
+    return type(q) in (wq.Term, BlendedTerm)
+
+
+def _posting_ids(reader, t: wq.Term) -> Iterator[int]:
+    if t.fieldname not in reader.schema:
+        return iter(())
+    try:
+        return reader.postings(t.fieldname, t.text).all_ids()
+    except TermNotFound:
+        return iter(())
 
 
 def _disjoint_terms(children: list[wq.Query]) -> bool:
     """Terms each in another language's field of one base field (`text`, `text_de`,
     `text_ar`): a paragraph is indexed in one language only, so none is counted twice."""
-    if not children or not all(type(c) is wq.Term for c in children):
+    if not children or not all(_is_term(c) for c in children):
         return False
     fields = [c.fieldname for c in children]
     if len(set(fields)) != len(fields) or any(field_language(f) is None for f in fields):
