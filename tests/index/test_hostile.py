@@ -292,7 +292,7 @@ def test_chunking_is_linear_in_the_text(make, run):
         f"text = {make}\n"
         f"{run}\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}  # tests/: hostile_kit
     done = subprocess.run([sys.executable, "-c", script], timeout=20, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
 
