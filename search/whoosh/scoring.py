@@ -21,7 +21,8 @@ from whoosh.matching import ArrayUnionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
-from index.fields import field_language, language_variants
+from index.fields import field_language
+from index.languages import ANALYZED, ENGLISH, analysis_language
 from search.backend import (  # the strategies' names live at the seam
     ADAPTIVE,
     ALL_FIRST,
@@ -40,34 +41,52 @@ def lucene_idf(doc_count: int, doc_freq: int) -> float:
     return log(1.0 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
-def field_doc_count(searcher, fieldname: str) -> int:
-    """How many paragraphs a field's statistics count: Lucene's `docCount`, BM25's N.
+def language_doc_counts(searcher) -> dict[str, int]:
+    """How many paragraphs each analysis language's fields hold (Lucene's `docCount`
+    of `text`, `text_de`, `text_ar`), from the `lang` field's word list: a paragraph is
+    indexed in one language's fields only, and English's hold every paragraph not in
+    another analysed language. Kept per searcher."""
+    kept = searcher.__dict__.get("_language_doc_counts")
+    if kept is not None:
+        return kept
+    counts = dict.fromkeys(ANALYZED, 0)
+    if "lang" in searcher.schema:
+        for value in searcher.lexicon("lang"):
+            code = value.decode("utf-8") if isinstance(value, bytes) else value
+            lang = analysis_language(code)
+            if lang != ENGLISH:
+                counts[lang] += searcher.doc_frequency("lang", value)
+    counts[ENGLISH] = max(0, searcher.doc_count_all() - sum(counts.values()))
+    searcher.__dict__["_language_doc_counts"] = counts
+    return counts
 
-    Every paragraph, for each language's text, title and heading field alike: a
-    word's rarity is counted over every language's field together (search.query.blended),
-    so an English word ranks on a mixed archive as it does on an English-only one.
-    (Counted per language, adding German documents changed no English statistic,
-    but made every English word that also turns up in German, `oil` in `Oilers`,
-    rare in the German field, and its German paragraphs first.)
+
+def word_statistics(searcher, fields: list[str]) -> tuple[int, int]:
+    """(N, total length) for BM25, over the language fields `fields` a word occurs in.
+
+    A word's rarity is counted over the languages it is written in, all together
+    (search.query.blended): an English word's N and average length are those of the English
+    paragraphs, as on an English-only archive, however many German or Arabic ones the
+    archive also holds; a word found in English and German paragraphs is counted over
+    both. (Counted per field, `oil` was rare in German and its one German paragraph,
+    about the Edmonton Oilers, came first; counted over every paragraph, an English
+    word's N grew with each German document added and ranked three-word queries
+    differently from an English-only archive.) Fields of no language: every paragraph.
     """
-    return searcher.doc_count_all()
+    if not fields or any(field_language(f) is None for f in fields):
+        name = fields[0] if fields else ""
+        length = searcher.field_length(name) if name in searcher.schema else 0
+        return searcher.doc_count_all(), length
+    counts = language_doc_counts(searcher)
+    n_docs = sum(counts[field_language(f)] for f in set(fields))
+    length = sum(searcher.field_length(f) for f in set(fields) if f in searcher.schema)
+    return n_docs, length
 
 
-def combined_field_length(searcher, fieldname: str) -> int:
-    """The total length of `fieldname`, over every language's field of its kind
-    (the average length BM25 divides by is that of all of them); kept per searcher."""
-    if field_language(fieldname) is None:
-        return searcher.field_length(fieldname)
-    kept = searcher.__dict__.setdefault("_combined_field_lengths", {})
-    base = fieldname.partition("_")[0]
-    found = kept.get(base)
-    if found is None:
-        found = kept[base] = sum(
-            searcher.field_length(name)
-            for name in language_variants(base)
-            if name in searcher.schema
-        )
-    return found
+def field_doc_count(searcher, fieldname: str) -> int:
+    """BM25's N for one field: its language's paragraphs (every paragraph for the
+    written forms and the fields of no language)."""
+    return word_statistics(searcher, [fieldname])[0]
 
 
 class LuceneBM25(WeightingModel):
@@ -84,13 +103,18 @@ class LuceneBM25(WeightingModel):
         self.b = b
         self.field_b = dict(field_b or {})
         self.delta = delta  # BM25+ (Lv & Zhai): a floor for any occurrence, 0 = off
-        self.doc_frequency: int | None = None  # fixed by with_doc_frequency
+        # (doc frequency, N, total length) fixed by with_statistics
+        self.statistics: tuple[int, int, int] | None = None
 
-    def with_doc_frequency(self, doc_frequency: int) -> LuceneBM25:
-        """This model with a word's document frequency given, not looked up: the
-        blended one of its group (search.query.blended)."""
+    # (N, total length) over the language fields a word occurs in, for the query
+    # nodes that blend a word's statistics (search.query.blended).
+    word_statistics = staticmethod(word_statistics)
+
+    def with_statistics(self, statistics: tuple[int, int, int]) -> LuceneBM25:
+        """This model with a word's statistics given, not looked up: the blended ones
+        of its group (search.query.blended)."""
         twin = LuceneBM25(self.k1, self.b, self.field_b, self.delta)
-        twin.doc_frequency = doc_frequency
+        twin.statistics = statistics
         return twin
 
     def supports_block_quality(self) -> bool:
@@ -107,7 +131,7 @@ class LuceneBM25(WeightingModel):
             self.field_b.get(fieldname, self.b),
             qf,
             self.delta,
-            self.doc_frequency,
+            self.statistics,
         )
 
 
@@ -121,16 +145,19 @@ class LuceneBM25Scorer(WeightLengthScorer):
         b: float,
         qf: int = 1,
         delta: float = 0.0,
-        doc_frequency: int | None = None,
+        statistics: tuple[int, int, int] | None = None,
     ):
         # idf and average length are collection statistics: take them from the
         # top-level searcher, not the segment being scored.
         parent = searcher.get_parent()
-        n_docs = max(1, field_doc_count(parent, fieldname))
-        if doc_frequency is None:
+        if statistics is None:
             doc_frequency = parent.doc_frequency(fieldname, text)
+            n_docs, length = word_statistics(parent, [fieldname])
+        else:
+            doc_frequency, n_docs, length = statistics
+        n_docs = max(1, n_docs)
         self.idf = lucene_idf(n_docs, doc_frequency)
-        self.avgfl = combined_field_length(parent, fieldname) / n_docs or 1.0
+        self.avgfl = length / n_docs or 1.0
         self.k1, self.b, self.qf, self.delta = k1, b, qf, delta
         self.setup(searcher, fieldname, text)
 
