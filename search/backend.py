@@ -41,20 +41,32 @@ ALL_ONLY = "all-only"  # the old behaviour: OR only when nothing has every word 
 Row = tuple[int, float, dict, int]  # (docnum, score, stored fields, more in its document)
 
 
-@dataclass
 class RankOptions:
-    """How to rank one plan: what Engine.search and Engine.rank were asked."""
+    """How to rank one plan: what Engine.search and Engine.rank were asked (see
+    Engine.search). A plain class, not a dataclass: each dataclass costs the one-shot
+    command about a millisecond to define."""
 
-    limit: int | None = 10
-    per_doc: int = 0
-    expand: bool = False
-    count_more: bool = True
-    partial: bool | None = None
-    sort: str = SCORE
-    dedupe: bool = False
-    strategy: str = ALL_FIRST
-    proximity: float = 0.0  # weight of the word-pair proximity bonus (0: off)
-    drop_function_words: bool = True  # in sentence-long queries
+    __slots__ = (
+        "limit", "per_doc", "expand", "count_more", "partial", "sort", "dedupe",
+        "strategy", "proximity", "drop_function_words",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        limit: int | None = 10,
+        per_doc: int = 0,
+        expand: bool = False,
+        count_more: bool = True,
+        partial: bool | None = None,
+        sort: str = SCORE,
+        dedupe: bool = False,
+        strategy: str = ALL_FIRST,
+        proximity: float = 0.0,  # weight of the word-pair proximity bonus (0: off)
+        drop_function_words: bool = True,  # in sentence-long queries
+    ):
+        self.limit, self.per_doc, self.expand, self.count_more = limit, per_doc, expand, count_more
+        self.partial, self.sort, self.dedupe, self.strategy = partial, sort, dedupe, strategy
+        self.proximity, self.drop_function_words = proximity, drop_function_words
 
 
 @dataclass
@@ -74,15 +86,17 @@ class Ranked:
     matched_in: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
-@dataclass
 class Limit:
-    """One search's deadline and what it cut: the time limit, and patterns capped."""
+    """One search's deadline and what it cut: the time limit, and patterns capped
+    (a plain class, as RankOptions)."""
 
-    seconds: float | None
-    deadline: float | None
-    cut: bool = False  # a pattern's expansion stopped at the deadline
-    capped: dict[str, int] = field(default_factory=dict)  # pattern -> words it matched
-    cap: int = 0  # the most words a pattern is searched for (when capped)
+    __slots__ = ("seconds", "deadline", "cut", "capped", "cap")
+
+    def __init__(self, seconds: float | None, deadline: float | None):
+        self.seconds, self.deadline = seconds, deadline
+        self.cut = False  # a pattern's expansion stopped at the deadline
+        self.capped: dict[str, int] = {}  # pattern -> words it matched
+        self.cap = 0  # the most words a pattern is searched for (when capped)
 
     @property
     def partial(self) -> bool:
