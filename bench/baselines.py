@@ -1,7 +1,7 @@
 """The two same-run baselines: minimal raw Whoosh and SQLite FTS5.
 
 Raw Whoosh is the floor of our engine: the product's schema and analyzer
-(`index.schema.build_schema`), paragraphs from the product's own reader, one
+(`index.whoosh.schema.build_schema`), paragraphs from the product's own reader, one
 `ix.writer(procs=N)` with Whoosh's defaults except `compound=False` (so its
 one-shot is not made O(index) by compound files), one commit at the end, and
 queries through Whoosh's own `MultifieldParser` and highlighter.
@@ -17,8 +17,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.fields import SEARCH_FIELDS
 from index.formats.records import read_jsonl
-from index.schema import CONTEXT_WEIGHTS, SEARCH_FIELDS, folded_text
+from index.whoosh.schema import CONTEXT_WEIGHTS, folded_text
 
 
 def paragraphs(files: list[Path]) -> Iterator[dict]:
@@ -50,7 +51,7 @@ def paragraphs(files: list[Path]) -> Iterator[dict]:
 def build_raw(files: list[Path], out: Path, procs: int) -> int:
     from whoosh import index
 
-    from index.schema import build_schema
+    from index.whoosh.schema import build_schema
 
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -85,7 +86,7 @@ def build_raw_folder(folder: Path, out: Path, procs: int) -> tuple[int, int]:
     `ix.writer(procs=N)`, one commit. (documents, paragraphs)."""
     from whoosh import index
 
-    from index.schema import build_schema
+    from index.whoosh.schema import build_schema
 
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -161,7 +162,7 @@ class RawSearcher:
         from whoosh import index
         from whoosh.qparser import GtLtPlugin, MultifieldParser
 
-        from search.query import FuzzyPlugin
+        from search.query.parsing import FuzzyPlugin
 
         self.ix = index.open_dir(str(index_dir))
         self.parser = MultifieldParser(list(SEARCH_FIELDS), self.ix.schema, SEARCH_FIELDS)

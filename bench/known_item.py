@@ -65,7 +65,7 @@ def other_languages(folder: Path, corpora: Path, arabic: int) -> list[Path]:
 
 def queries(engine, n: int, seed: int = 16) -> list[tuple[str, tuple[str, int]]]:
     """(query, (doc_id, paragraph)) for `n` BBC paragraphs with enough middling words."""
-    reader = engine.searcher.reader()
+    reader = engine.backend.searcher.reader()
     paragraphs = [
         (f.get("doc_id", ""), int(f.get("paragraph", 0)), f.get("text", ""))
         for f in reader.all_stored_fields()

@@ -52,8 +52,8 @@ def main() -> None:
     parser.add_argument("--arabic", type=int, default=3000)
     args = parser.parse_args()
     from index.indexer import index_paths
+    from search.display.fragments import fragment
     from search.engine import Engine
-    from search.highlight import fragment
 
     with tempfile.TemporaryDirectory(prefix="bench-lang-") as tmp:
         tmp = Path(tmp)

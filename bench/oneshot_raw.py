@@ -8,7 +8,7 @@ import sys
 from whoosh import index
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 
-FIELDS = {"text": 1.0, "text_de": 1.0, "text_ar": 1.0}  # = index.schema.SEARCH_FIELDS
+FIELDS = {"text": 1.0, "text_de": 1.0, "text_ar": 1.0}  # = index.whoosh.schema.SEARCH_FIELDS
 
 
 def main() -> None:

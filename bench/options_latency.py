@@ -45,7 +45,7 @@ VARIANTS: dict[str, dict] = {
 
 def build(cache: Path, rebuild: bool) -> Path:
     from index.indexer import index_paths
-    from index.storage import index_exists
+    from index.whoosh.storage import index_exists
 
     index_dir = cache / "sort-M"
     if rebuild and index_dir.exists():

@@ -106,7 +106,7 @@ def _code_digest() -> str:
 def build_index(col: Collection, cache: Path) -> Path:
     """Index the collection through the product's indexing path (cached)."""
     from index.indexer import index_paths
-    from index.storage import index_exists
+    from index.whoosh.storage import index_exists
 
     index_dir = cache / f"{col.name}-{_code_digest()}"
     if index_exists(index_dir) and (index_dir / "complete").exists():
@@ -131,10 +131,10 @@ def as_typed(text: str) -> str:
 def keywords(engine, text: str, n: int) -> str:
     """The `n` rarest words of a query, in their order: the query a person would
     type as keywords for the same need (to measure short queries on these sets)."""
-    reader = engine.searcher.reader()
+    reader = engine.backend.searcher.reader()
     words = []
     for word in text.split():
-        stems = [t.text for t in engine.analyzer(word, mode="query")]
+        stems = [t.text for t in engine.backend.analyzer("text")(word, mode="query")]
         if stems and word not in words:
             df = reader.doc_frequency("text", stems[0])
             if df:
@@ -157,7 +157,7 @@ def run_queries(
     The latency is that of what a person runs: `search QUERY` (10 hits, at most 3
     per document, highlighted), not of the 1000-document run the metrics need.
     """
-    from search.query import EmptyQuery
+    from search.query.parsing import EmptyQuery
 
     run: dict[str, dict[str, float]] = {}
     latencies = []
@@ -212,7 +212,7 @@ def make_engine(index_dir: Path, args):
     from whoosh.scoring import BM25F
 
     from search.engine import ALL_ONLY, Engine
-    from search.scoring import LuceneBM25
+    from search.whoosh.scoring import LuceneBM25
 
     if args.baseline:
         engine = Engine(index_dir, strategy=ALL_ONLY, weighting=BM25F())
@@ -231,7 +231,7 @@ def make_engine(index_dir: Path, args):
 
 def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
     """The harness's options (bench/significance.py takes the same)."""
-    from search.scoring import ALL_FIRST, K1, STRATEGIES, B
+    from search.whoosh.scoring import ALL_FIRST, K1, STRATEGIES, B
 
     p = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawTextHelpFormatter
@@ -282,13 +282,13 @@ def build_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
 
 def apply_fields(fields: str | None, written: float | None = None) -> None:
     """`--fields`: try other bare-word field weights (changes SEARCH_FIELDS in place);
-    `--written`: another weight for the written form (index.schema.WRITTEN_WEIGHT)."""
+    `--written`: another weight for the written form (index.fields.WRITTEN_WEIGHT)."""
     if written is not None:
-        from index import schema
+        from index import fields as index_fields
 
-        schema.WRITTEN_WEIGHT = written
+        index_fields.WRITTEN_WEIGHT = written
     if fields:
-        from index.schema import SEARCH_FIELDS
+        from index.fields import SEARCH_FIELDS
 
         SEARCH_FIELDS.clear()
         for item in fields.split(","):

@@ -269,8 +269,8 @@ def cmd_index(args) -> dict:
 
 def cmd_query(args) -> dict:
     from bench.baselines import FtsSearcher, RawSearcher
+    from search.display.fragments import fragment
     from search.engine import Engine
-    from search.highlight import fragment
 
     ours_dir = ensure_built(args.size, "ours", args.index_procs)
     raw_dir = ensure_built(args.size, "raw", args.index_procs)

@@ -3,7 +3,7 @@
 Two ways, in one run: the stem's neighbours alone (the baseline: near index terms of
 the typo's stem), and with the stems the typo's first letters begin
 (search.spelling._stems_begun, the default), which finds `election` for `elecion`.
-Per typo: the median ms of `suggest_query` on a warm Engine, and what it offers.
+Per typo: the median ms of `Engine.did_you_mean` on a warm Engine, and what it offers.
 
     python bench/spelling_latency.py [--rounds 5]
 
@@ -53,13 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     offers: dict[tuple[str, str], str | None] = {}
     with Engine(index_dir) as engine:
         for typo in TYPOS:  # warm up
-            spelling.suggest_query(engine, typo)
+            engine.did_you_mean(typo)
         for _ in range(args.rounds):
             for typo in TYPOS:
                 for way, fn in ways.items():
                     spelling._stems_begun = fn
                     started = time.perf_counter()
-                    offers[typo, way] = spelling.suggest_query(engine, typo)
+                    offers[typo, way] = engine.did_you_mean(typo)
                     times.setdefault((typo, way), []).append(time.perf_counter() - started)
         spelling._stems_begun = begun
     print(f"({args.rounds} rounds; ms, median; what is offered)")

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.indexer import index_paths  # noqa: E402
-from index.storage import index_exists  # noqa: E402
+from index.whoosh.storage import index_exists  # noqa: E402
 from search.engine import Engine  # noqa: E402
 from search.tui.app import SearchApp  # noqa: E402
 from search.tui.screens.search import DEBOUNCE_SECONDS, SearchScreen  # noqa: E402

@@ -37,7 +37,8 @@ from index.rebuild import (
     restore_interrupted_swap,
     start_rebuild,
 )
-from index.storage import (
+from index.store import ParagraphStore
+from index.whoosh.storage import (
     ParagraphWriter,
     clear_leftovers,
     create_index,
@@ -114,13 +115,13 @@ class _Batch:
 
     def __init__(self, ix, index_dir: Path, manifest: Manifest):
         self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
-        self.writer: ParagraphWriter | None = None
+        self.writer: ParagraphStore | None = None
         self.recorded: list[tuple[FileEntry, int, int]] = []
         self.forgotten: list[str] = []
         self.paragraphs = 0
-        self.procs = 1  # writing processes for the next writer (see index.parallel)
+        self.procs = 1  # writing processes for the next writer (see index.whoosh.parallel)
 
-    def w(self) -> ParagraphWriter:
+    def w(self) -> ParagraphStore:
         if self.writer is None:
             self.writer = ParagraphWriter(self.ix, self.index_dir, procs=self.procs)
         return self.writer
@@ -354,7 +355,7 @@ def _choose_procs(procs: int | None, tasks: dict, report: IndexReport) -> int:
     """How many writing processes this run uses (see `index_paths`)."""
     if procs == 1:
         return 1  # without importing multiprocessing
-    from index.parallel import default_procs, parallel_allowed
+    from index.whoosh.parallel import default_procs, parallel_allowed
 
     if procs is None:
         size = 0

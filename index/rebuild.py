@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 
 from index.locking import INFO_NAME, LOCK_NAME, IndexerLock
-from index.storage import ours
+from index.whoosh.storage import ours
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2

@@ -1,5 +1,5 @@
 """`python -m search` is the same as the `search` command."""
 
-from search.cli import main
+from search.cli.main import main
 
 raise SystemExit(main())

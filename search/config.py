@@ -21,7 +21,7 @@ from index.locations import APP_NAME, INDEX_ENV
 
 CONFIG_ENV = "SEARCH_CONFIG"
 CONFIG_NAME = "config.toml"
-SORTS = ("score", "newest", "oldest")  # search.sorting.SORTS, without importing it here
+SORTS = ("score", "newest", "oldest")  # search.whoosh.date_order.SORTS, without importing it here
 COLORS = ("auto", "always", "never")
 
 

@@ -1,24 +1,19 @@
-"""Which characters of a paragraph matched the query, and the fragment to show.
+"""Which characters of a paragraph matched the query.
 
 Spans come from running the index's own analyzer over the stored text, so a
 highlighted word is exactly a word the index matched: `ceasefires` lights up for
 `ceasefire`, a wildcard lights up the words it expanded to, and a phrase is one
-span. The CLI's colours, `--json`'s offsets and the TUI all use these spans.
+span. The CLI's colours, `--json`'s offsets and the TUI all use these spans
+(the fragment around them is search.display.fragments).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from search.near import near_spans
-
-Span = tuple[int, int]
-
-# Marks a written form (index.schema's `exact` field) among the terms and phrase
-# words to light up; unmarked ones are stems of the hit's language.
-WRITTEN = "\x1f"
-
-FRAGMENT_CHARS = 320  # paragraphs longer than this are shown as a fragment
+from search.query.near import near_spans
+from search.query.written import WRITTEN
+from search.results import Span
 
 
 def match_spans(
@@ -32,7 +27,7 @@ def match_spans(
 
     `written`: the written forms' analyzer, for terms and phrase words marked
     WRITTEN. It splits text into the same tokens at the same positions as every
-    language's analyzer (index.analysis), so a token is matched by its stem or by
+    language's analyzer (index.whoosh.analysis), so a token is matched by its stem or by
     its written form."""
     phrases = list(phrases)
     wanted = [w for w in terms] + [w for words, _ in phrases for w in words]
@@ -92,38 +87,3 @@ def merge(spans: Iterable[Span]) -> list[Span]:
         else:
             out.append((start, end))
     return out
-
-
-def fragment(text: str, spans: list[Span], width: int = FRAGMENT_CHARS) -> tuple[str, list[Span]]:
-    """A window of about `width` characters around the densest run of matches.
-
-    Returns the fragment (with "…" where text was cut) and the spans shifted into it.
-    """
-    if len(text) <= width:
-        return text, spans
-    best_start = 0
-    if spans:
-        # Start the window at the match that has the most other matches after it.
-        best = max(
-            range(len(spans)),
-            key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + width * 2 // 3),
-        )
-        best_start = max(0, spans[best][0] - width // 4)
-    start = _word_boundary(text, best_start, backwards=True)
-    end = _word_boundary(text, min(len(text), start + width), backwards=False)
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    shift = len(prefix) - start
-    inside = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
-    return prefix + text[start:end] + suffix, inside
-
-
-def _word_boundary(text: str, i: int, backwards: bool) -> int:
-    """Move `i` to the nearest space so a fragment never cuts a word in half."""
-    if i <= 0 or i >= len(text):
-        return max(0, min(i, len(text)))
-    if backwards:
-        j = text.rfind(" ", max(0, i - 40), i)
-        return j + 1 if j >= 0 else i
-    j = text.find(" ", i, i + 40)
-    return j if j >= 0 else i

@@ -3,7 +3,9 @@
 The index stores stems (`ceasefir`), and Whoosh's corrector suggests index terms,
 so a suggestion is mapped back to a surface form: the word as it is written in a
 paragraph that contains the stem. What we offer is always a real word a person
-could have typed, and only when the respelled query finds more than the original.
+could have typed; the engine offers it only when the respelled query finds more
+than the original (Engine.did_you_mean compares the counts). Only the backend's
+term statistics (search.backend.TermStatistics) are read.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from whoosh.analysis import Tokenizer
 
-from index.schema import language_variants
-from search.query import MAX_QUERY_CHARS, EmptyQuery, respellable_words
+from index.fields import language_variants
+from search.query.parsing import MAX_QUERY_CHARS
 
 if TYPE_CHECKING:
-    from search.engine import Engine
+    from search.backend import TermStatistics
 
 FIELD = "text"
 MAX_DISTANCE = 2
@@ -38,23 +40,15 @@ MAX_WORD_CHARS = 50
 
 
 def surface_form(
-    engine: Engine, stem: str, near: str | None = None, field: str = FIELD
+    stats: TermStatistics, stem: str, near: str | None = None, field: str = FIELD
 ) -> str | None:
     """How `stem` (a term of `field`) is written in the first paragraphs that contain
     it: the form nearest to `near` (the word typed), else the commonest."""
-    searcher = engine.searcher
-    try:
-        postings = searcher.postings(field, stem)
-    except Exception:  # the term vanished between the corrector and now
-        return None
-    analyzer = engine.analyzer_for(field)
+    analyzer = stats.analyzer(field)
     words = _candidate_words(analyzer, stem[:1])
     stems: dict[str, set[str]] = {}  # each distinct word analysed once
     seen: Counter[str] = Counter()
-    for i, docnum in enumerate(postings.all_ids()):
-        if i >= 5:
-            break
-        text = searcher.stored_fields(docnum).get(FIELD, "")  # every language's copy
+    for text in stats.texts_with(field, stem, 5):  # the stored text: every language's
         for written in words(text):
             if written not in stems:
                 stems[written] = {t.text for t in analyzer(written, mode="index")}
@@ -102,33 +96,25 @@ def _candidate_words(analyzer, first: str) -> Callable[[str], list[str]]:
     return words
 
 
-def _out_of_time() -> bool:
-    """Whether the time limit did-you-mean runs under has passed: its own loops (edit
-    distances in Python) check it, as Whoosh's collectors and our expansions do."""
-    from search import expansion
-
-    spent = expansion.current()
-    return spent is not None and spent.expired()
-
-
-def respell(engine: Engine, word: str) -> str | None:
+def respell(stats: TermStatistics, word: str) -> str | None:
     """A more common real word close to `word`, or None when `word` is fine.
 
     Each language's text field is asked (`Regirung` is a German paragraph's typo);
     a word common in any of them is fine. A word longer than MAX_WORD_CHARS is no
-    typo of a word (and its edit distances would cost its length squared)."""
+    typo of a word (and its edit distances would cost its length squared). Its own
+    loops (edit distances in Python) stop at the time limit it runs under, as the
+    backend's collectors and expansions do (`stats.past_deadline()`)."""
     if len(word) > MAX_WORD_CHARS:
         return None
-    reader = engine.searcher.reader()
     # (field, stem, how many paragraphs a replacement must be in)
     rare: list[tuple[str, str, int]] = []
     for field in language_variants("text"):
-        if field not in engine.schema:
+        if not stats.has_field(field):
             continue
-        tokens = [t.text for t in engine.analyzer_for(field)(word, mode="query")]
+        tokens = [t.text for t in stats.analyzer(field)(word, mode="query")]
         if len(tokens) != 1:
             continue  # a stop word there, or several tokens: not this field's to respell
-        df = reader.doc_frequency(field, tokens[0])
+        df = stats.doc_frequency(field, tokens[0])
         if df > RARE:
             return None
         rare.append((field, tokens[0], df * RATIO if df else 1))
@@ -136,23 +122,18 @@ def respell(engine: Engine, word: str) -> str | None:
     if not rare or not edits:
         return None
     # prefix=1: a typo rarely hits the first letter, and it keeps the scan short.
-    # The word list kept per segment, matched in C (Whoosh's own terms_within walks
-    # every word in Python when the index has several segments).
-    from search.expansion import FuzzyTerm
-
     scored = []
     for field, stem, floor in rare:
-        found = FuzzyTerm(field, stem, maxdist=edits, prefixlength=1)._btexts(reader)
+        found = stats.terms_within(field, stem, edits, 1)
         # Nobody misspells a word they want into `what` or `there`: frequent, near
         # everything short, and useless as a search (`wheat OR corn` -> `what OR core`).
-        function = engine.function_stems(field)
+        function = stats.function_stems(field)
         for candidate in found:
-            if _out_of_time():
+            if stats.past_deadline():
                 return None
-            candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
             if candidate == stem:
                 continue
-            cdf = reader.doc_frequency(field, candidate)
+            cdf = stats.doc_frequency(field, candidate)
             if cdf >= floor and candidate not in function:
                 scored.append((distance(stem, candidate), -cdf, candidate, field))
     typed = folded(word)
@@ -161,15 +142,15 @@ def respell(engine: Engine, word: str) -> str | None:
         # A typo near a word's end breaks its stem (`elecion` stems to itself, three
         # edits from `elect`), so also try the stems the typed letters start like.
         for field, _, floor in rare:
-            nearest += _stems_begun(engine, field, typed, edits, floor)
+            nearest += _stems_begun(stats, field, typed, edits, floor)
     # Judge the nearest few by how the word is written, not by its stem.
     # A near stem can be written far from the word typed (`wheat` -> stem `whet` ->
     # `whetting`): what is offered must itself be within reach of what was typed.
     written = []
     for _, neg_df, candidate, field in dict.fromkeys(nearest):
-        if _out_of_time():
+        if stats.past_deadline():
             break
-        surface = surface_form(engine, candidate, near=word, field=field)
+        surface = surface_form(stats, candidate, near=word, field=field)
         if surface:
             d = distance(typed, folded(surface))
             if d <= edits:
@@ -178,23 +159,21 @@ def respell(engine: Engine, word: str) -> str | None:
 
 
 def _stems_begun(
-    engine: Engine, field: str, typed: str, edits: int, floor: int, keep: int = 4
+    stats: TermStatistics, field: str, typed: str, edits: int, floor: int, keep: int = 4
 ) -> list[tuple[int, int, str, str]]:
     """The `keep` commonest stems of `field` that start with the typed word's first
     PREFIX letters and are within `edits` of its start of their length (`elect` of
     `eleci…`), as (distance, -paragraphs, stem, field); at most SCAN stems read."""
-    reader = engine.searcher.reader()
-    function = engine.function_stems(field)
+    function = stats.function_stems(field)
     found = []
-    for n, term in enumerate(reader.expand_prefix(field, typed[:PREFIX])):
-        if n >= SCAN or _out_of_time():
+    for n, stem in enumerate(stats.terms_with_prefix(field, typed[:PREFIX])):
+        if n >= SCAN or stats.past_deadline():
             break
-        stem = term.decode() if isinstance(term, bytes) else term
         if len(stem) > len(typed) + edits or stem in function:
             continue
         d = distance(stem, typed[: len(stem)])
         if d <= edits:
-            cdf = reader.doc_frequency(field, stem)
+            cdf = stats.doc_frequency(field, stem)
             if cdf >= floor:
                 found.append((d, -cdf, stem, field))
     return sorted(found, key=lambda c: c[1])[:keep]
@@ -233,28 +212,16 @@ def in_case_of(typed: str, better: str) -> str:
     return better
 
 
-def suggest_query(engine: Engine, text: str) -> str | None:
-    """`text` with rare words respelled, when that finds more.
-
-    "More" is more paragraphs with every word; when both spellings tie there (often
-    at none), more paragraphs with any of the words: `moscw ceasefire` finds the
-    ceasefire paragraphs only, `moscow ceasefire` the Moscow ones too.
-    """
+def respelled(stats: TermStatistics, text: str, words: list[str]) -> str | None:
+    """`text` with its rare `words` (the plan's respellable ones) respelled, or None
+    when none needs it. Whether the respelling finds more is the engine's to judge."""
     text = text[:MAX_QUERY_CHARS]  # the query as it is searched (search.query cuts it)
     changed = text
-    for word in dict.fromkeys(respellable_words(text)):
-        if _out_of_time():
+    for word in dict.fromkeys(words):
+        if stats.past_deadline():
             return None
-        better = respell(engine, word)
+        better = respell(stats, word)
         if better and better != word.lower():
             better = in_case_of(word, better)
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, changed)
-    if changed == text:
-        return None
-    try:
-        before, after = engine.count_all_words(text), engine.count_all_words(changed)
-        if after == before:
-            before, after = engine.count_any_words(text), engine.count_any_words(changed)
-    except EmptyQuery:
-        return None
-    return changed if after > before else None
+    return None if changed == text else changed

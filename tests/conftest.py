@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from search import backend as seam
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = REPO / "seeds"
@@ -80,3 +82,17 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, stdin=
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session", params=sorted(seam.BACKENDS))
+def backend(request):
+    """The backend the engine tests open: tests/engine/ is written against the backend
+    interface (search.backend), and each of its modules asks for this fixture
+    (`pytestmark = pytest.mark.usefixtures("backend")`), so every test there runs once
+    per backend named in BACKENDS and each `Engine(index_dir)` opens that one.
+    Session-wide, so that module-wide fixtures which open an Engine open it too; a
+    test that reads one backend's internals (`engine.backend.searcher`) says which."""
+    chosen = seam.DEFAULT_BACKEND
+    seam.DEFAULT_BACKEND = request.param
+    yield request.param
+    seam.DEFAULT_BACKEND = chosen

@@ -62,7 +62,7 @@ def expected_paragraphs(root: Path) -> dict[str, list[str]]:
 
 def index_contents(index_dir: Path) -> dict[str, list[tuple[int, str]]]:
     """relpath -> [(paragraph number, text)] for every live paragraph in the index."""
-    from index.storage import open_index
+    from index.whoosh.storage import open_index
 
     ix = open_index(index_dir)
     held: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -176,7 +176,7 @@ def uncommitted_files(index_dir: Path) -> list[str]:
     """Whoosh files the current TOC does not use: traces of a kill mid-write or mid-commit."""
     from whoosh.index import TOC
 
-    from index.storage import open_index
+    from index.whoosh.storage import open_index
 
     ix = open_index(index_dir)
     toc = ix._read_toc()
@@ -198,7 +198,7 @@ def commit_record_behind(index_dir: Path) -> bool:
     """True when the last Whoosh commit has no record yet (a kill inside commit)."""
     import json
 
-    from index.storage import COMMIT_FILE
+    from index.whoosh.storage import COMMIT_FILE
 
     try:
         record = json.loads((index_dir / COMMIT_FILE).read_text("utf-8"))

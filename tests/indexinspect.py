@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from index.storage import open_index
+from index.whoosh.storage import open_index
 
 
 def stored(index_dir: Path) -> list[dict]:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from rich.style import Style
 
-from search.render import MATCH_STYLE
+from search.display.styles import MATCH_STYLE
 from search.tui.screens.search import DEBOUNCE_SECONDS, PREVIEW_DELAY_SECONDS
 
 SIZE = (100, 30)

@@ -57,7 +57,7 @@ def readme_query_table(readme: str) -> list[tuple[str, str]]:
 def render() -> str:
     from argparse_manpage.manpage import Manpage
 
-    from search.completion import command_tree
+    from search.cli.completion import command_tree
 
     version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
     readme = (REPO / "README.md").read_text(encoding="utf-8")

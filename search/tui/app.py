@@ -14,14 +14,14 @@ from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from search.engine import Hit
-from search.printable import printable
+from search.display.printable import printable
+from search.results import Hit
 from search.tui.citation import citation
 from search.tui.commands import OpenIndexScreen, app_commands
 from search.tui.history import QueryHistory, default_history_path
-from search.tui.library import Library
 from search.tui.screens.help import HelpScreen
 from search.tui.screens.search import SearchScreen
+from search.tui.shared_engine import Library
 
 _DEFAULT = object()
 
@@ -112,7 +112,7 @@ class SearchApp(App[None]):
 
     def switch_index(self, folder: str | None) -> None:
         """Search another index from now on; one that does not exist leaves the current."""
-        from index.storage import index_exists
+        from index.whoosh.storage import index_exists
 
         if not folder:
             return

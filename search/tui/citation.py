@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.engine import Hit
+from search.results import Hit
 
 
 def citation(hit: Hit) -> str:

@@ -5,25 +5,23 @@ screenshot) stay beside them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
-from search.sorting import SORTS
-
-if TYPE_CHECKING:
-    from search.tui.app import SearchApp
+from search.results import SORTS
 
 SORT_NAMES = {"score": "by score", "newest": "newest first", "oldest": "oldest first"}
 
 
-def app_commands(app: SearchApp, screen: Screen) -> Iterable[SystemCommand]:
+def app_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     """Fill, each order, opening another index: what F3/F4 do, and what has no key.
-    `screen` is the one the palette was opened from."""
+    `app` is the SearchApp (search.tui.app, which asks for these: typed as Textual's
+    App so that the two do not import each other); `screen` is the one the palette
+    was opened from."""
     from search.tui.screens.search import SearchScreen
 
     if isinstance(screen, SearchScreen):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from search.engine import Hit, SearchResult
-from search.tui.library import Library
+from search.results import Hit, SearchResult
+from search.tui.shared_engine import Library
 
 
 class LibraryOpened(Message):

@@ -174,8 +174,13 @@ def _start_own_cluster(config: pytest.Config) -> Cluster | str:
         env.setdefault("CLUSTER_TLS", "1")
 
     def stop() -> None:
-        subprocess.run(["bash", str(CLUSTER_SH), "stop"], env=env, stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            ["bash", str(CLUSTER_SH), "stop"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=300,
+        )
         shutil.rmtree(state_dir, ignore_errors=True)
 
     config.add_cleanup(stop)

@@ -27,8 +27,9 @@ def test_every_node_joined_and_the_cluster_is_green(opensearch_cluster: Cluster)
     cluster = opensearch_cluster
     if cluster.nodes is None:
         cluster_unavailable(f"{cluster.url} was not started by cluster.sh: its size is unknown")
-    health = cluster.health(wait_for_status="green", wait_for_nodes=str(cluster.nodes),
-                            timeout="60s")
+    health = cluster.health(
+        wait_for_status="green", wait_for_nodes=str(cluster.nodes), timeout="60s"
+    )
     assert health["status"] == "green"
     assert health["number_of_nodes"] == cluster.nodes
     assert cluster.request("GET", "/")["version"]["number"].startswith("2.19.")

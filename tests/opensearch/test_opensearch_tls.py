@@ -46,8 +46,9 @@ def test_https_with_the_ca_file_and_the_password_reaches_the_cluster(
     opensearch_cluster: Cluster, tls: TlsProxy
 ):
     assert tls.url.startswith("https://127.0.0.1:")
-    status, health = _get(f"{tls.url}/_cluster/health", tls.user, tls.password,
-                          _strict_context(tls.ca_file))
+    status, health = _get(
+        f"{tls.url}/_cluster/health", tls.user, tls.password, _strict_context(tls.ca_file)
+    )
     assert status == 200
     # the same cluster as the plain URL, not some other server
     assert health["cluster_name"] == opensearch_cluster.health()["cluster_name"]

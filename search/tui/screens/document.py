@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from search.engine import ALL_WORDS, Hit
-from search.printable import plain_text
+from search.display.printable import plain_text
+from search.results import ALL_WORDS, Hit
 from search.tui.messages import DocumentLoaded
 from search.tui.widgets.document import DocumentView, header_text
 

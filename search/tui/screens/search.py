@@ -16,10 +16,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar
 
-from search.engine import ANY_WORD, Hit
-from search.printable import plain_text
-from search.sorting import SCORE, SORTS
-from search.tui.library import Library
+from search.display.printable import plain_text
+from search.results import ANY_WORD, SCORE, SORTS, Hit
 from search.tui.messages import (
     DocumentLoaded,
     IndexProgress,
@@ -29,6 +27,7 @@ from search.tui.messages import (
     SearchOutcome,
 )
 from search.tui.screens.document import DocumentScreen
+from search.tui.shared_engine import Library
 from search.tui.widgets.document import DocumentView
 from search.tui.widgets.query_input import QueryInput
 from search.tui.widgets.results import ResultList
@@ -165,7 +164,7 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, seq: int, text: str, fill: bool = False, sort: str = SCORE) -> None:
-        from search.query import EmptyQuery
+        from search.query.parsing import EmptyQuery
 
         outcome = SearchOutcome(seq, text)
         started = time.perf_counter()

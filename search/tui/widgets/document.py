@@ -7,9 +7,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from search.engine import Hit
-from search.printable import plain_text, printable_hit
-from search.render import HEADING_STYLE, MATCH_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
+from search.display.printable import plain_text, printable_hit
+from search.display.styles import HEADING_STYLE, MATCH_STYLE, PATH_STYLE, TITLE_STYLE, styled_text
+from search.results import Hit
 
 CURRENT_MATCH_STYLE = "reverse bold"
 # A document longer than this is shown as a window around the hit paragraph, so a

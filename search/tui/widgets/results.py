@@ -9,11 +9,11 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from search.engine import Hit
-from search.highlight import fragment
-from search.printable import printable_hit
-from search.render import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, missing_note, styled_text
-from search.said import borrowed_note
+from search.display.borrowed import borrowed_note
+from search.display.fragments import fragment
+from search.display.printable import printable_hit
+from search.display.styles import HEADING_STYLE, PATH_STYLE, TITLE_STYLE, missing_note, styled_text
+from search.results import Hit
 
 FRAGMENT_CHARS = 240
 MISSING_NAMED_TUI = 4  # the details line shares one row with the heading

@@ -5,11 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from search.engine import ANY_WORD
-from search.printable import printable
-from search.sorting import SCORE
-from search.tui.library import IndexInfo
+from search.display.printable import printable
+from search.results import ANY_WORD, SCORE
 from search.tui.messages import SearchOutcome
+from search.tui.shared_engine import IndexInfo
 
 WARN_STYLE = "bold yellow"
 
