@@ -119,6 +119,13 @@ def query_parser() -> argparse.ArgumentParser:
         "limit with paragraphs that have one (the default from three words on)",
     )
     p.add_argument(
+        "--no-fill",
+        dest="fill",
+        action="store_false",
+        help="two-word queries only their paragraphs with both words, whatever the config "
+        "file's `fill` says",
+    )
+    p.add_argument(
         "--expand",
         action="store_true",
         help="also search for words common in the best paragraphs (pseudo-relevance feedback)",

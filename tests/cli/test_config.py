@@ -63,6 +63,29 @@ def test_file_then_env_then_flag(cfg, capsys, monkeypatch, tmp_path):
     assert got["color"]["origin"] == "flag" and got["index"]["value"] == "/from/flag"
 
 
+def test_no_fill_turns_off_the_files_fill_for_one_run(cfg, capsys, tmp_path):
+    from conftest import index_records
+
+    records = [
+        {"id": "both", "title": "", "text": "The ceasefire talks resumed."},
+        {"id": "one", "title": "", "text": "The ceasefire held overnight."},
+        {"id": "other", "title": "", "text": "Another ceasefire was announced."},
+    ]
+    folder = index_records(records, tmp_path)
+
+    def hits(*argv):
+        assert main(["--index", str(folder), "--json", *argv, "ceasefire", "talks"]) == 0
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        return sorted(line["doc_id"] for line in lines if line["type"] == "hit")
+
+    assert hits() == ["both"]
+    cfg.write_text("fill = true\n")
+    assert hits() == ["both", "one", "other"]  # the file fills two-word queries
+    assert hits("--no-fill") == ["both"]  # and the flag wins for this run
+    got = settings(capsys, "--no-fill")["fill"]
+    assert got["value"] is False and got["origin"] == "flag"
+
+
 def test_plain_output_names_the_file_and_each_origin(cfg, capsys):
     cfg.write_text('sort = "newest"\n')
     assert main(["config", "--per-doc", "1"]) == 0
